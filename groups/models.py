@@ -1,0 +1,255 @@
+"""Regions, KUBE groups, persons and their memberships over time."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kube_registry.roles import is_facilitator
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kelurahan(models.Model):
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="kelurahans", verbose_name=_("kecamatan")
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessField(models.TextChoices):
+    JASA = "jasa", _("Jasa")
+    PERDAGANGAN = "perdagangan", _("Perdagangan")
+    PRODUKSI = "produksi", _("Produksi")
+
+
+class AreaType(models.TextChoices):
+    PERKOTAAN = "perkotaan", _("Perkotaan")
+    PERDESAAN = "perdesaan", _("Perdesaan")
+    PESISIR = "pesisir", _("Pesisir")
+
+
+class Initiative(models.TextChoices):
+    MASYARAKAT = "masyarakat", _("Masyarakat")
+    PEMERINTAH = "pemerintah", _("Pemerintah")
+
+
+class KubeStatus(models.TextChoices):
+    AKTIF = "aktif", _("Aktif")
+    TIDAK_AKTIF = "tidak_aktif", _("Tidak aktif")
+    BUBAR = "bubar", _("Bubar")
+
+
+class FinancialInstitution(models.TextChoices):
+    LKM = "lkm", _("LKM")
+    KOPERASI = "koperasi", _("Koperasi")
+
+
+class KubeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "KubeQuerySet":
+        """Every group read starts here: a facilitator sees only their own groups."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("groups.view_all_kube"):
+            return self
+        if is_facilitator(user) and user.has_perm("groups.view_kube"):
+            return self.filter(facilitator=user)
+        return self.none()
+
+    def with_member_count(self) -> "KubeQuerySet":
+        return self.annotate(active_member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+
+
+class Kube(models.Model):
+    no_registrasi = models.CharField(_("nomor registrasi"), max_length=20, unique=True)
+    name = models.CharField(_("nama KUBE"), max_length=150)
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="kubes", verbose_name=_("kelurahan")
+    )
+    rt = models.CharField(_("RT"), max_length=10, blank=True)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    founded_on = models.DateField(_("tanggal berdiri"))
+    business_field = models.CharField(_("jenis usaha"), max_length=20, choices=BusinessField.choices)
+    business_description = models.TextField(_("uraian usaha"), blank=True)
+    area_type = models.CharField(_("wilayah"), max_length=20, choices=AreaType.choices, blank=True)
+    initiative = models.CharField(_("prakarsa"), max_length=20, choices=Initiative.choices, blank=True)
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facilitated_kubes",
+        verbose_name=_("pendamping"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=KubeStatus.choices, default=KubeStatus.AKTIF)
+    financial_institution = models.CharField(
+        _("LKM/koperasi"), max_length=10, choices=FinancialInstitution.choices, blank=True
+    )
+    financial_institution_on = models.DateField(_("tanggal LKM/koperasi"), null=True, blank=True)
+    vision = models.TextField(_("visi dan tujuan"), blank=True)
+    plan = models.TextField(_("rencana usaha"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = KubeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["no_registrasi"]
+        verbose_name = _("KUBE")
+        verbose_name_plural = _("KUBE")
+        permissions = [
+            ("view_all_kube", _("Dapat melihat semua KUBE")),
+            ("import_registry", _("Dapat mengimpor dan mengekspor registri")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(financial_institution="", financial_institution_on__isnull=True)
+                | (~Q(financial_institution="") & Q(financial_institution_on__isnull=False)),
+                name="kube_financial_institution_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.no_registrasi})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:kube_detail", kwargs={"pk": self.pk})
+
+    @property
+    def kecamatan(self) -> Kecamatan:
+        return self.kelurahan.kecamatan
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class Person(models.Model):
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk = models.CharField(_("nomor KK"), max_length=16, blank=True)
+    name = models.CharField(_("nama"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_on = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    is_dtks = models.BooleanField(_("terdaftar di DTKS"), default=False)
+    is_pkh = models.BooleanField(_("penerima PKH"), default=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("orang")
+        verbose_name_plural = _("orang")
+        permissions = [("view_personal_data", _("Dapat melihat NIK dan nomor KK lengkap"))]
+        constraints = [
+            models.CheckConstraint(condition=Exact(Length("nik"), 16), name="person_nik_16_digits"),
+            models.CheckConstraint(condition=Q(kk="") | Q(Exact(Length("kk"), 16)), name="person_kk_16_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    KETUA = "ketua", _("Ketua")
+    SEKRETARIS = "sekretaris", _("Sekretaris")
+    BENDAHARA = "bendahara", _("Bendahara")
+    ANGGOTA = "anggota", _("Anggota")
+
+
+# Roles a group holds at most once at any time.
+OFFICER_ROLES = (Role.KETUA, Role.SEKRETARIS, Role.BENDAHARA)
+
+
+class LeaveReason(models.TextChoices):
+    PINDAH = "pindah", _("Pindah")
+    MENINGGAL = "meninggal", _("Meninggal")
+    MENGUNDURKAN_DIRI = "mengundurkan_diri", _("Mengundurkan diri")
+    MAMPU = "mampu", _("Mampu (lulus)")
+    LAINNYA = "lainnya", _("Lainnya")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> "MembershipQuerySet":
+        return self.filter(left_on__isnull=True)
+
+    def active_on(self, day: dt.date) -> "MembershipQuerySet":
+        """Memberships as they stood at the end of `day` (no join date: since founding)."""
+        return self.filter(
+            Q(joined_on__lte=day) | Q(joined_on__isnull=True, kube__founded_on__lte=day),
+            Q(left_on__isnull=True) | Q(left_on__gt=day),
+        )
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("orang"))
+    kube = models.ForeignKey(Kube, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("KUBE"))
+    role = models.CharField(_("jabatan"), max_length=20, choices=Role.choices, default=Role.ANGGOTA)
+    joined_on = models.DateField(_("tanggal masuk"), null=True, blank=True)
+    left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
+    leave_reason = models.CharField(_("alasan keluar"), max_length=20, choices=LeaveReason.choices, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kube", "role", "person__name"]
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(left_on__isnull=True), name="membership_one_active_per_person"
+            ),
+            models.UniqueConstraint(
+                fields=["kube", "role"],
+                condition=Q(left_on__isnull=True, role__in=[r.value for r in OFFICER_ROLES]),
+                name="membership_one_active_officer_per_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_after_joined",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True, leave_reason="") | Q(left_on__isnull=False) & ~Q(leave_reason=""),
+                name="membership_left_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} {self.kube.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.left_on is None

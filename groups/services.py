@@ -1,0 +1,256 @@
+"""Writes to the registry: groups, persons and memberships.
+
+Each service runs in one transaction, locks what it checks, raises ValidationError
+with a translated message naming the field, and records the acting user in the
+history. Forms call these; so do the import and `seed_demo`.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kube_registry.nik import IdNumberError, parse_kk, parse_nik
+
+from .models import OFFICER_ROLES, Kube, Membership, Person, Role
+
+MSG_ACTIVE_ELSEWHERE = gettext_noop(
+    "{name} (NIK {nik}) masih anggota aktif {kube}. Catat keluarnya dari kelompok itu terlebih dahulu."
+)
+MSG_ROLE_TAKEN = gettext_noop(
+    "KUBE ini sudah memiliki {role} aktif: {name}. Ubah dulu jabatan {name} atau catat keluarnya."
+)
+MSG_ALREADY_LEFT = gettext_noop("Anggota ini sudah tercatat keluar.")
+MSG_LEFT_BEFORE_JOINED = gettext_noop("Tanggal keluar tidak boleh sebelum tanggal masuk ({date}).")
+MSG_JOINED_BEFORE_FOUNDED = gettext_noop("Tanggal masuk tidak boleh sebelum KUBE berdiri ({date}).")
+MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
+MSG_FI_DATE_REQUIRED = gettext_noop("Isi tanggal pembentukan LKM/koperasi.")
+MSG_FI_DATE_WITHOUT_KIND = gettext_noop("Pilih LKM atau koperasi, atau kosongkan tanggalnya.")
+
+KUBE_FIELDS = (
+    "name",
+    "kelurahan",
+    "rt",
+    "address",
+    "founded_on",
+    "business_field",
+    "business_description",
+    "area_type",
+    "initiative",
+    "facilitator",
+    "status",
+    "financial_institution",
+    "financial_institution_on",
+    "vision",
+    "plan",
+)
+PERSON_FIELDS = ("kk", "name", "sex", "birth_on", "phone", "is_dtks", "is_pkh")
+
+
+def city_code_digits() -> str:
+    return settings.KUBE_CITY_CODE.replace(".", "")
+
+
+def registration_number_next(*, founded_on: dt.date) -> str:
+    """`<city code>-<year founded>-<sequence>`, e.g. 6474-2014-001 (contract 4)."""
+    prefix = f"{city_code_digits()}-{founded_on.year}-"
+    taken = Kube.objects.filter(no_registrasi__startswith=prefix).values_list("no_registrasi", flat=True)
+    highest = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
+
+
+def _check_kube_fields(values: dict[str, Any]) -> None:
+    errors = {}
+    if values.get("financial_institution") and not values.get("financial_institution_on"):
+        errors["financial_institution_on"] = _(MSG_FI_DATE_REQUIRED)
+    if values.get("financial_institution_on") and not values.get("financial_institution"):
+        errors["financial_institution"] = _(MSG_FI_DATE_WITHOUT_KIND)
+    if values.get("founded_on") and values["founded_on"] > timezone.localdate():
+        errors["founded_on"] = _(MSG_DATE_IN_FUTURE)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
+    _check_kube_fields(values)
+    kube = Kube(**{k: v for k, v in values.items() if k in KUBE_FIELDS})
+    if not no_registrasi:
+        # Serialise numbering per city-year; the unique constraint is the last line.
+        Kube.objects.select_for_update().filter(no_registrasi__startswith=city_code_digits()).exists()
+        no_registrasi = registration_number_next(founded_on=kube.founded_on)
+    kube.no_registrasi = no_registrasi
+    kube._history_user = actor
+    kube.save()
+    return kube
+
+
+@transaction.atomic
+def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
+    merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
+    _check_kube_fields(merged)
+    changed = False
+    for field, value in values.items():
+        if field in KUBE_FIELDS and getattr(kube, field) != value:
+            setattr(kube, field, value)
+            changed = True
+    if changed:  # an unchanged save would write an empty history entry
+        kube._history_user = actor
+        kube.save()
+    return kube
+
+
+def person_check(*, nik: str, sex: str, birth_on: dt.date | None, kk: str = "") -> dict[str, Any]:
+    """The checks on a person's identity numbers; returns normalised values and warnings."""
+    errors, warnings = {}, []
+    result: dict[str, Any] = {}
+    try:
+        info = parse_nik(nik, sex=sex, birth_on=birth_on, today=timezone.localdate())
+        result.update(nik=info.nik, birth_on=info.birth_on)
+        warnings += info.warnings
+    except IdNumberError as exc:
+        errors["nik"] = str(exc)
+    if kk:
+        try:
+            result["kk"], kk_warnings = parse_kk(kk)
+            warnings += kk_warnings
+        except IdNumberError as exc:
+            errors["kk"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    result["warnings"] = warnings
+    return result
+
+
+def _check_role_free(*, kube: Kube, role: str, exclude: Membership | None = None) -> None:
+    if role not in OFFICER_ROLES:
+        return
+    holders = Membership.objects.active().filter(kube=kube, role=role).select_related("person")
+    if exclude is not None:
+        holders = holders.exclude(pk=exclude.pk)
+    holder = holders.first()
+    if holder:
+        raise ValidationError(
+            {"role": _(MSG_ROLE_TAKEN).format(role=Role(role).label.lower(), name=holder.person.name)}
+        )
+
+
+def _save_membership(membership: Membership, actor) -> Membership:
+    membership._history_user = actor
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:
+        # Another request won the race past our checks; the constraint held.
+        _check_role_free(kube=membership.kube, role=membership.role, exclude=membership)
+        raise ValidationError(_("Data anggota bertabrakan dengan perubahan lain; muat ulang halaman.")) from exc
+    return membership
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor,
+    kube: Kube,
+    nik: str,
+    name: str,
+    sex: str,
+    role: str = Role.ANGGOTA,
+    joined_on: dt.date | None = None,
+    birth_on: dt.date | None = None,
+    kk: str = "",
+    phone: str = "",
+    is_dtks: bool = False,
+    is_pkh: bool = False,
+) -> Membership:
+    """Add a person (new or known by NIK) to a group; refuses a second active membership."""
+    Kube.objects.select_for_update().filter(pk=kube.pk).get()
+    checked = person_check(nik=nik, sex=sex, birth_on=birth_on, kk=kk)
+    if joined_on and joined_on < kube.founded_on:
+        raise ValidationError(
+            {"joined_on": _(MSG_JOINED_BEFORE_FOUNDED).format(date=kube.founded_on.strftime("%d-%m-%Y"))}
+        )
+    if joined_on and joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": _(MSG_DATE_IN_FUTURE)})
+    person = Person.objects.select_for_update().filter(nik=checked["nik"]).first()
+    if person is not None:
+        current = person.memberships.active().select_related("kube").first()
+        if current is not None:
+            raise ValidationError(
+                {"nik": _(MSG_ACTIVE_ELSEWHERE).format(name=person.name, nik=checked["nik"], kube=current.kube.name)}
+            )
+    _check_role_free(kube=kube, role=role)
+
+    values = {
+        "name": name.strip(),
+        "sex": sex,
+        "birth_on": checked["birth_on"],
+        "kk": checked.get("kk", ""),
+        "phone": phone.strip(),
+        "is_dtks": is_dtks,
+        "is_pkh": is_pkh,
+    }
+    if person is None:
+        person = Person(nik=checked["nik"], **values)
+        person._history_user = actor
+        person.save()
+    elif any(getattr(person, field) != value for field, value in values.items()):
+        for field, value in values.items():
+            setattr(person, field, value)
+        person._history_user = actor
+        person.save()
+    return _save_membership(Membership(person=person, kube=kube, role=role, joined_on=joined_on), actor)
+
+
+@transaction.atomic
+def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+    Kube.objects.select_for_update().filter(pk=membership.kube_id).get()
+    membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(_(MSG_ALREADY_LEFT))
+    if membership.role == role:
+        return membership
+    _check_role_free(kube=membership.kube, role=role, exclude=membership)
+    membership.role = role
+    return _save_membership(membership, actor)
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, left_on: dt.date, reason: str) -> Membership:
+    """Record a member leaving; the place can then go to another family."""
+    membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(_(MSG_ALREADY_LEFT))
+    if membership.joined_on and left_on < membership.joined_on:
+        raise ValidationError(
+            {"left_on": _(MSG_LEFT_BEFORE_JOINED).format(date=membership.joined_on.strftime("%d-%m-%Y"))}
+        )
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": _(MSG_DATE_IN_FUTURE)})
+    membership.left_on = left_on
+    membership.leave_reason = reason
+    return _save_membership(membership, actor)
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **values: Any) -> Person:
+    """Correct a person's details; the NIK checks run again against the new values."""
+    merged = {field: getattr(person, field) for field in ("nik", *PERSON_FIELDS)} | values
+    checked = person_check(nik=merged["nik"], sex=merged["sex"], birth_on=merged["birth_on"], kk=merged["kk"])
+    values |= {"nik": checked["nik"], "birth_on": checked["birth_on"], "kk": checked.get("kk", "")}
+    if values["nik"] != person.nik and Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).exists():
+        raise ValidationError({"nik": _("NIK ini sudah terdaftar untuk orang lain.")})
+    changed = False
+    for field, value in values.items():
+        if getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    if changed:
+        person._history_user = actor
+        person.save()
+    return person

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KubeRegistryConfig(AppConfig):
+    name = "kube_registry"
+    verbose_name = "Registri KUBE"

@@ -1,0 +1,103 @@
+"""The three roles, their permissions, and the access mixins views use.
+
+Roles are Django auth groups. Each app grants its own permissions to the roles in a
+data migration that calls `grant_role_permissions`, so this module imports no app.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.utils.translation import gettext_lazy as _
+
+ROLE_ADMIN = "admin"
+ROLE_OFFICER = "petugas"
+ROLE_FACILITATOR = "pendamping"
+
+ROLE_LABELS = {
+    ROLE_ADMIN: _("Admin"),
+    ROLE_OFFICER: _("Petugas Dinas Sosial"),
+    ROLE_FACILITATOR: _("Pendamping"),
+}
+
+_CRUD = ("add", "change", "delete", "view")
+
+# app label -> role -> permission codenames. A facilitator's permissions apply only to
+# the groups assigned to them: views scope every read through `visible_to(user)`.
+ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
+    "auth": {
+        ROLE_ADMIN: [f"{a}_user" for a in _CRUD] + ["view_group"],
+    },
+    "groups": {
+        ROLE_ADMIN: [
+            *(f"{a}_{m}" for m in ("kecamatan", "kelurahan", "kube", "person", "membership") for a in _CRUD),
+            "view_all_kube",
+            "view_personal_data",
+            "import_registry",
+        ],
+        ROLE_OFFICER: [
+            "view_kecamatan",
+            "view_kelurahan",
+            "add_kube",
+            "change_kube",
+            "view_kube",
+            "view_all_kube",
+            *(f"{a}_{m}" for m in ("person", "membership") for a in ("add", "change", "view")),
+            "import_registry",
+        ],
+        ROLE_FACILITATOR: [
+            "view_kube",
+            "change_kube",
+            *(f"{a}_{m}" for m in ("person", "membership") for a in ("add", "change", "view")),
+        ],
+    },
+}
+
+
+def grant_role_permissions(apps, app_label: str) -> None:
+    """Create the roles if needed and give them `app_label`'s permissions.
+
+    For data migrations: permissions normally appear only after `migrate` finishes
+    (post_migrate), so they are created here first.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+
+    auth_group = apps.get_model("auth", "Group")
+    permission = apps.get_model("auth", "Permission")
+    for role in ROLE_LABELS:
+        group, _created = auth_group.objects.get_or_create(name=role)
+        codenames = ROLE_PERMISSIONS.get(app_label, {}).get(role, [])
+        perms = permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        if missing:
+            raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
+        group.permissions.add(*perms)
+
+
+def user_roles(user) -> set[str]:
+    """The role names of a user, read once per request object."""
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_role_cache"):
+        user._role_cache = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            user._role_cache.add(ROLE_ADMIN)
+    return user._role_cache
+
+
+def is_facilitator(user) -> bool:
+    return ROLE_FACILITATOR in user_roles(user)
+
+
+def primary_role(user) -> str | None:
+    """The role that decides a user's home page: admin, then officer, then facilitator."""
+    roles = user_roles(user)
+    for role in (ROLE_ADMIN, ROLE_OFFICER, ROLE_FACILITATOR):
+        if role in roles:
+            return role
+    return None
+
+
+class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Anonymous users go to sign-in; signed-in users without the permission get 403."""
