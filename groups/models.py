@@ -133,6 +133,7 @@ class Kube(models.Model):
                 condition=Q(financial_institution="", financial_institution_on__isnull=True)
                 | (~Q(financial_institution="") & Q(financial_institution_on__isnull=False)),
                 name="kube_financial_institution_has_date",
+                violation_error_message=_("LKM/koperasi dan tanggal pembentukannya harus diisi bersama."),
             ),
         ]
 
@@ -236,14 +237,17 @@ class Membership(models.Model):
                 fields=["kube", "role"],
                 condition=Q(left_on__isnull=True, role__in=[r.value for r in OFFICER_ROLES]),
                 name="membership_one_active_officer_per_role",
+                violation_error_message=_("KUBE ini sudah memiliki pengurus aktif dengan jabatan yang sama."),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
                 name="membership_left_after_joined",
+                violation_error_message=_("Tanggal keluar tidak boleh sebelum tanggal masuk."),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True, leave_reason="") | Q(left_on__isnull=False) & ~Q(leave_reason=""),
                 name="membership_left_has_reason",
+                violation_error_message=_("Tanggal keluar dan alasan keluar harus diisi bersama."),
             ),
         ]
 
