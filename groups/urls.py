@@ -1,2 +1,29 @@
+from django.urls import path
+
+from . import views
+
 app_name = "groups"
-urlpatterns = []
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("kelompok/", views.KubeListView.as_view(), name="kube_list"),
+    path("kelompok/tambah/", views.KubeCreateView.as_view(), name="kube_create"),
+    path("kelompok/<int:pk>/", views.KubeDetailView.as_view(), name="kube_detail"),
+    path("kelompok/<int:pk>/ubah/", views.KubeUpdateView.as_view(), name="kube_update"),
+    path("kelompok/<int:pk>/anggota/tambah/", views.MemberAddView.as_view(), name="member_add"),
+    path(
+        "kelompok/<int:pk>/anggota/<int:membership_pk>/jabatan/",
+        views.MemberRoleView.as_view(),
+        name="member_role",
+    ),
+    path(
+        "kelompok/<int:pk>/anggota/<int:membership_pk>/keluar/",
+        views.MemberLeaveView.as_view(),
+        name="member_leave",
+    ),
+    path(
+        "kelompok/<int:pk>/anggota/<int:membership_pk>/data/",
+        views.PersonUpdateView.as_view(),
+        name="person_update",
+    ),
+]

@@ -1,0 +1,114 @@
+"""Forms for groups and members. Rules live in services; forms clean and label."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .filters import facilitators
+from .models import Kelurahan, Kube, LeaveReason, Role, Sex
+from .services import KUBE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class FacilitatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class KelurahanField(forms.ModelChoiceField):
+    """Kelurahan grouped by kecamatan, so the choice says where it lies."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Kelurahan.objects.select_related("kecamatan"), **kwargs)
+
+    def _get_choices(self):
+        groups: dict[str, list] = {}
+        for kelurahan in self.queryset:
+            groups.setdefault(kelurahan.kecamatan.name, []).append((kelurahan.pk, kelurahan.name))
+        return [("", self.empty_label), *groups.items()]
+
+    choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
+
+
+class KubeForm(forms.ModelForm):
+    kelurahan = KelurahanField(label=_("Kelurahan"))
+    facilitator = FacilitatorField(label=_("Pendamping"), queryset=get_user_model().objects.none(), required=False)
+
+    class Meta:
+        model = Kube
+        fields = KUBE_FIELDS
+        widgets = {
+            "founded_on": DateInput(),
+            "financial_institution_on": DateInput(),
+            "business_description": forms.Textarea(attrs={"rows": 3}),
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "plan": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, can_assign: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = facilitators()
+        if not can_assign:
+            # Assignment and status are the office's decisions, not the facilitator's.
+            del self.fields["facilitator"]
+            del self.fields["status"]
+
+
+class MemberAddForm(forms.Form):
+    nik = forms.CharField(label=_("NIK"), max_length=25, help_text=_("16 digit; spasi dan titik boleh."))
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_on = forms.DateField(
+        label=_("Tanggal lahir"), required=False, widget=DateInput(), help_text=_("Kosongkan untuk mengambil dari NIK.")
+    )
+    kk = forms.CharField(label=_("Nomor KK"), max_length=25, required=False)
+    phone = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    role = forms.ChoiceField(label=_("Jabatan"), choices=Role.choices, initial=Role.ANGGOTA)
+    joined_on = forms.DateField(label=_("Tanggal masuk"), required=False, widget=DateInput())
+    is_dtks = forms.BooleanField(label=_("Terdaftar di DTKS"), required=False, initial=True)
+    is_pkh = forms.BooleanField(label=_("Penerima PKH"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["joined_on"].initial = timezone.localdate()
+
+
+class PersonForm(forms.Form):
+    """Corrections to a member's personal data; the NIK checks run again."""
+
+    nik = forms.CharField(label=_("NIK"), max_length=25, help_text=_("16 digit; spasi dan titik boleh."))
+    name = forms.CharField(label=_("Nama"), max_length=150)
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_on = forms.DateField(label=_("Tanggal lahir"), required=False, widget=DateInput())
+    kk = forms.CharField(label=_("Nomor KK"), max_length=25, required=False)
+    phone = forms.CharField(label=_("Telepon"), max_length=30, required=False)
+    is_dtks = forms.BooleanField(label=_("Terdaftar di DTKS"), required=False)
+    is_pkh = forms.BooleanField(label=_("Penerima PKH"), required=False)
+
+    def __init__(self, *args, masked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if masked:
+            # Users who may not read NIK/KK may still correct them, typing them anew.
+            for name in ("nik", "kk"):
+                self.fields[name].required = False
+                self.fields[name].help_text = _("Kosongkan jika tidak berubah.")
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Jabatan"), choices=Role.choices)
+
+
+class MemberLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Tanggal keluar"), widget=DateInput())
+    leave_reason = forms.ChoiceField(label=_("Alasan keluar"), choices=LeaveReason.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].initial = timezone.localdate()

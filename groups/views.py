@@ -1,0 +1,238 @@
+"""Pages of the registry: home, group list, profile, group and member forms.
+
+Access: anonymous users are sent to sign in; a signed-in user without the permission
+gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
+
+from . import services
+from .filters import KubeFilter
+from .forms import KubeForm, MemberAddForm, MemberLeaveForm, PersonForm, RoleForm
+from .models import Kube, Membership
+from .selectors import kube_history, kube_memberships, kube_queryset, member_count_warning
+
+
+class ServiceFormMixin:
+    """Runs `perform(form)`; a ValidationError from the service lands on the form."""
+
+    success_message = ""
+
+    def form_valid(self, form):
+        try:
+            result = self.perform(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        for warning in getattr(self, "warnings", []):
+            messages.warning(self.request, warning)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url(result))
+
+
+class KubeListView(RoleRequiredMixin, FilterView):
+    permission_required = "groups.view_kube"
+    filterset_class = KubeFilter
+    template_name = "groups/kube_list.html"
+    paginate_by = 25
+    strict = False
+
+    def get_queryset(self):
+        return kube_queryset(self.request.user).order_by("no_registrasi")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for kube in context["object_list"]:
+            kube.member_warning = member_count_warning(kube.active_member_count)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["is_own_list"] = not self.request.user.has_perm("groups.view_all_kube")
+        return context
+
+
+class HomeView(KubeListView):
+    """Each role's home: for now the group list ("my groups" for a facilitator)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and primary_role(request.user) is None:
+            raise PermissionDenied(_("Akun Anda belum memiliki peran. Hubungi admin."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_home"] = True
+        context["is_own_list"] = primary_role(self.request.user) == ROLE_FACILITATOR
+        return context
+
+
+class KubeScopedMixin(RoleRequiredMixin):
+    """The group named in the URL, looked up among those the user may see (else 404)."""
+
+    @cached_property
+    def kube(self) -> Kube:
+        return get_object_or_404(kube_queryset(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"kube": self.kube}
+
+    def get_success_url(self, result=None):
+        return self.kube.get_absolute_url()
+
+
+class KubeDetailView(KubeScopedMixin, TemplateView):
+    permission_required = "groups.view_kube"
+    template_name = "groups/kube_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        active, former = kube_memberships(self.kube)
+        can_see = self.request.user.has_perm("groups.view_personal_data")
+        context.update(
+            active_members=active,
+            former_members=former,
+            member_warning=member_count_warning(len(active)),
+            history=kube_history(self.kube, can_see_personal_data=can_see),
+        )
+        return context
+
+
+class KubeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.add_kube"
+    form_class = KubeForm
+    template_name = "groups/kube_form.html"
+
+    def perform(self, form):
+        kube = services.kube_create(actor=self.request.user, **form.cleaned_data)
+        self.success_message = _("KUBE {name} terdaftar dengan nomor {no}.").format(
+            name=kube.name, no=kube.no_registrasi
+        )
+        return kube
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+
+class KubeUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.change_kube"
+    form_class = KubeForm
+    template_name = "groups/kube_form.html"
+    success_message = _("Data KUBE disimpan.")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "instance": self.kube,
+            "can_assign": self.request.user.has_perm("groups.view_all_kube"),
+        }
+
+    def perform(self, form):
+        # The ModelForm has already copied the input onto self.kube: reload a clean copy.
+        kube = Kube.objects.get(pk=self.kube.pk)
+        return services.kube_update(actor=self.request.user, kube=kube, **form.cleaned_data)
+
+
+class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.add_membership"
+    form_class = MemberAddForm
+    template_name = "groups/membership_form.html"
+
+    def perform(self, form):
+        membership = services.membership_add(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+        checked = services.person_check(
+            nik=membership.person.nik,
+            sex=membership.person.sex,
+            birth_on=membership.person.birth_on,
+            kk=membership.person.kk,
+        )
+        self.warnings = checked["warnings"]
+        self.success_message = _("{name} ditambahkan sebagai {role}.").format(
+            name=membership.person.name, role=membership.get_role_display().lower()
+        )
+        return membership
+
+
+class MembershipScopedMixin(KubeScopedMixin):
+    @cached_property
+    def membership(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("person"), kube=self.kube, pk=self.kwargs["membership_pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"membership": self.membership}
+
+
+class MemberRoleView(MembershipScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.change_membership"
+    form_class = RoleForm
+    template_name = "groups/membership_role.html"
+
+    def get_initial(self):
+        return {"role": self.membership.role}
+
+    def perform(self, form):
+        membership = services.membership_change_role(
+            actor=self.request.user, membership=self.membership, role=form.cleaned_data["role"]
+        )
+        self.success_message = _("Jabatan {name} sekarang {role}.").format(
+            name=membership.person.name, role=membership.get_role_display().lower()
+        )
+        return membership
+
+
+class MemberLeaveView(MembershipScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.change_membership"
+    form_class = MemberLeaveForm
+    template_name = "groups/membership_leave.html"
+
+    def perform(self, form):
+        membership = services.membership_end(
+            actor=self.request.user,
+            membership=self.membership,
+            left_on=form.cleaned_data["left_on"],
+            reason=form.cleaned_data["leave_reason"],
+        )
+        self.success_message = _("{name} tercatat keluar.").format(name=membership.person.name)
+        return membership
+
+
+class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "groups.change_person"
+    form_class = PersonForm
+    template_name = "groups/person_form.html"
+    success_message = _("Data anggota disimpan.")
+
+    @cached_property
+    def can_see_personal_data(self) -> bool:
+        return self.request.user.has_perm("groups.view_personal_data")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"masked": not self.can_see_personal_data}
+
+    def get_initial(self):
+        person = self.membership.person
+        fields = ["name", "sex", "birth_on", "phone", "is_dtks", "is_pkh"]
+        if self.can_see_personal_data:
+            fields += ["nik", "kk"]
+        return {f: getattr(person, f) for f in fields}
+
+    def perform(self, form):
+        values = dict(form.cleaned_data)
+        if not self.can_see_personal_data:
+            # Masked fields left empty mean "unchanged"; a typed value replaces the number.
+            for name in ("nik", "kk"):
+                if not values[name]:
+                    del values[name]
+        return services.person_update(actor=self.request.user, person=self.membership.person, **values)
