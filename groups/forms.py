@@ -1,13 +1,14 @@
 """Forms for groups and members. Rules live in services; forms clean and label."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .filters import facilitators
 from .models import Kelurahan, Kube, LeaveReason, Role, Sex
-from .services import KUBE_FIELDS
+from .services import KUBE_FIELDS, kube_fields_check
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +60,18 @@ class KubeForm(forms.ModelForm):
             # Assignment and status are the office's decisions, not the facilitator's.
             del self.fields["facilitator"]
             del self.fields["status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            kube_fields_check(cleaned)
+        except ValidationError as exc:
+            self.add_error(None, exc)  # a dict of field -> message lands on each field
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # kube_fields_check names the field; the model's check would only say "form".
+        return super()._get_validation_exclusions() | {"financial_institution", "financial_institution_on"}
 
 
 class MemberAddForm(forms.Form):

@@ -64,7 +64,7 @@ def registration_number_next(*, founded_on: dt.date) -> str:
     return f"{prefix}{highest + 1:03d}"
 
 
-def _check_kube_fields(values: dict[str, Any]) -> None:
+def kube_fields_check(values: dict[str, Any]) -> None:
     errors = {}
     if values.get("financial_institution") and not values.get("financial_institution_on"):
         errors["financial_institution_on"] = _(MSG_FI_DATE_REQUIRED)
@@ -78,7 +78,7 @@ def _check_kube_fields(values: dict[str, Any]) -> None:
 
 @transaction.atomic
 def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
-    _check_kube_fields(values)
+    kube_fields_check(values)
     kube = Kube(**{k: v for k, v in values.items() if k in KUBE_FIELDS})
     if not no_registrasi:
         # Serialise numbering per city-year; the unique constraint is the last line.
@@ -93,7 +93,7 @@ def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
 @transaction.atomic
 def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
     merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
-    _check_kube_fields(merged)
+    kube_fields_check(merged)
     changed = False
     for field, value in values.items():
         if field in KUBE_FIELDS and getattr(kube, field) != value:
