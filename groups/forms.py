@@ -1,8 +1,8 @@
 """Forms for groups and members. Rules live in services; forms clean and label."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
