@@ -83,6 +83,8 @@ TEMPLATES = [
 # SQLite under the project by default; DATABASE_URL switches everything (tests too).
 # An exported but empty DATABASE_URL must still mean SQLite.
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
+if not os.environ.get("DATABASE_URL"):
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or DEFAULT_SQLITE,
