@@ -24,18 +24,15 @@ class FacilitatorField(forms.ModelChoiceField):
 
 
 class KelurahanField(forms.ModelChoiceField):
-    """Kelurahan grouped by kecamatan, so the choice says where it lies."""
+    """Each kelurahan labelled with its kecamatan, so the choice says where it lies."""
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=Kelurahan.objects.select_related("kecamatan"), **kwargs)
+        super().__init__(
+            queryset=Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"), **kwargs
+        )
 
-    def _get_choices(self):
-        groups: dict[str, list] = {}
-        for kelurahan in self.queryset:
-            groups.setdefault(kelurahan.kecamatan.name, []).append((kelurahan.pk, kelurahan.name))
-        return [("", self.empty_label), *groups.items()]
-
-    choices = property(_get_choices, forms.ModelChoiceField.choices.fset)
+    def label_from_instance(self, obj):
+        return f"{obj.name} — {obj.kecamatan.name}"
 
 
 class KubeForm(forms.ModelForm):
