@@ -23,6 +23,17 @@ class FacilitatorFilter(django_filters.ModelChoiceFilter):
     field_class = FacilitatorChoiceField
 
 
+class IndonesianOrderingFilter(django_filters.OrderingFilter):
+    """Sorting choices labelled in our words (django-filter has no Indonesian catalog)."""
+
+    def build_choices(self, fields, labels):
+        choices = []
+        for field_name, param in fields.items():
+            label = labels.get(field_name, param)
+            choices += [(param, label), (f"-{param}", _("{label} (menurun)").format(label=label))]
+        return choices
+
+
 class KubeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"), method="search", help_text=_("Nama, nomor registrasi, atau NIK anggota")
@@ -34,7 +45,7 @@ class KubeFilter(django_filters.FilterSet):
     business_field = django_filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
     facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=facilitators())
-    o = django_filters.OrderingFilter(
+    o = IndonesianOrderingFilter(
         label=_("Urutkan"),
         fields=(
             ("no_registrasi", "no_registrasi"),
@@ -47,8 +58,8 @@ class KubeFilter(django_filters.FilterSet):
             "no_registrasi": _("Nomor registrasi"),
             "name": _("Nama"),
             "founded_on": _("Tanggal berdiri"),
-            "members": _("Jumlah anggota"),
-            "kelurahan": _("Kelurahan"),
+            "active_member_count": _("Jumlah anggota"),
+            "kelurahan__name": _("Kelurahan"),
         },
     )
 

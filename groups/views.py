@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
+from kube_registry.sections import profile_sections
 
 from . import services
 from .filters import KubeFilter
@@ -105,6 +106,7 @@ class KubeDetailView(KubeScopedMixin, TemplateView):
             former_members=former,
             member_warning=member_count_warning(len(active)),
             history=kube_history(self.kube, can_see_personal_data=can_see),
+            sections=[(s, s.context(self.request, self.kube)) for s in profile_sections()],
         )
         return context
 

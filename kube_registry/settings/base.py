@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "simple_history",
     "kube_registry",
     "groups",
+    "finances",
+    "partnerships",
+    "assessments",
 ]
 
 MIDDLEWARE = [

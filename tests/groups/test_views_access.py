@@ -103,3 +103,15 @@ def test_facilitator_edit_form_hides_assignment_and_status(client_for, facilitat
     form = client_for(facilitator).get(reverse("groups:kube_update", kwargs={"pk": kube.pk})).context["form"]
     assert "facilitator" not in form.fields
     assert "status" not in form.fields
+
+
+def test_failed_sign_in_message_is_clear_indonesian(client, officer):
+    response = client.post(reverse("login"), {"username": "petugas", "password": "salah"})
+    assert "Nama pengguna atau kata sandi salah." in response.content.decode()
+
+
+def test_sort_choices_are_indonesian(client_for, officer):
+    form = client_for(officer).get(reverse("groups:kube_list")).context["filter"].form
+    labels = [str(label) for _value, label in form.fields["o"].choices]
+    assert "Jumlah anggota (menurun)" in labels
+    assert not any("descending" in label or "Members" in label for label in labels)
