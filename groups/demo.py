@@ -7,8 +7,8 @@ same seed gives the same city, and Mekar Sari does not change with the group cou
 Dates are drawn relative to the fixed `REFERENCE_DATE`, never the wall clock; the
 clock only caps them so nothing is dated in the future.
 
-Later data (monthly reports, grants, partners, assets, loans) is added as further
-`build_*` / `save_*` functions called from `seed_demo`.
+Later data (monthly reports, grants, partners, assets, loans) comes from builders the
+other apps register with `kube_registry.demo_hooks`; they run after the groups exist.
 """
 
 import datetime as dt
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from kube_registry.demo_hooks import DemoContext, demo_builders
 from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OFFICER
 
 from .models import (
@@ -350,6 +351,7 @@ class SeedSummary:
     persons: int
     memberships: int
     users: int
+    extra: dict[str, int] = field(default_factory=dict)  # label -> count, from demo builders
 
 
 def demo_today() -> dt.date:
@@ -819,4 +821,18 @@ def seed_demo(
         taken_numbers={MEKAR_SARI_NUMBER},
     )
     kubes, persons, memberships = save_groups([mekar_sari, *synthetic], actor=users.admin)
-    return SeedSummary(kubes=kubes, persons=persons, memberships=memberships, users=users.count)
+    context = DemoContext(
+        seed=seed,
+        years=years,
+        # Reports and other dated facts run to the last complete month, so the demo
+        # stays current (the same seed gives the same city within a month).
+        today=timezone.localdate().replace(day=1) - dt.timedelta(days=1),
+        admin=users.admin,
+        officer=users.officer,
+        facilitators=users.facilitators,
+        mekar_sari=mekar_sari.kube,
+    )
+    extra: dict[str, int] = {}
+    for builder in demo_builders():  # reports, grants, partners... from the other apps
+        extra |= builder.build(context)
+    return SeedSummary(kubes=kubes, persons=persons, memberships=memberships, users=users.count, extra=extra)

@@ -41,5 +41,7 @@ class Command(BaseCommand):
         hint = f" (kata sandi: {demo.DEFAULT_PASSWORD})" if password is None else ""
         self.stdout.write(
             f"Data demo dibuat: {_count(summary.kubes)} KUBE, {_count(summary.persons)} orang, "
-            f"{_count(summary.memberships)} keanggotaan, {_count(summary.users)} pengguna{hint}."
+            f"{_count(summary.memberships)} keanggotaan, "
+            + "".join(f"{_count(n)} {label}, " for label, n in summary.extra.items())
+            + f"{_count(summary.users)} pengguna{hint}."
         )
