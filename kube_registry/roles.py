@@ -48,6 +48,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             *(f"{a}_{m}" for m in ("person", "membership") for a in ("add", "change", "view")),
         ],
     },
+    # Filled by each app with its own models' permissions, granted by its migrations.
+    "finances": {},
+    "partnerships": {},
+    "assessments": {},
 }
 
 
