@@ -1,0 +1,834 @@
+"""The `kelompok` and `anggota` sheets of the import workbook (contract 4).
+
+Each is a django-import-export `Resource`: one declared `Field` per column reads its
+cell through a widget (Indonesian messages), and the resource adds what needs more
+than one cell or row: regions, facilitators, NIK agreement, the one-active-group and
+one-ketua rules across the file and the registry, matching rows to what is stored.
+Lookups are fetched once per block of rows and writes are bulk, with history.
+
+An empty optional cell means "not given": a new row gets the default, a stored value
+is left as it is. An import adds and corrects; it never erases.
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from import_export.fields import Field
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from kube_registry.importing import (
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    ImportContext,
+    SheetResource,
+    TextWidget,
+    chunked,
+)
+from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.roles import ROLE_FACILITATOR
+
+from .models import (
+    OFFICER_ROLES,
+    AreaType,
+    BusinessField,
+    FinancialInstitution,
+    Initiative,
+    Kecamatan,
+    Kelurahan,
+    Kube,
+    KubeStatus,
+    LeaveReason,
+    Membership,
+    Person,
+    Role,
+    Sex,
+)
+from .services import (
+    MSG_ACTIVE_ELSEWHERE,
+    MSG_DATE_IN_FUTURE,
+    MSG_FI_DATE_REQUIRED,
+    MSG_FI_DATE_WITHOUT_KIND,
+    MSG_JOINED_BEFORE_FOUNDED,
+    MSG_LEFT_BEFORE_JOINED,
+    MSG_ROLE_TAKEN,
+    city_code_digits,
+)
+
+MSG_KECAMATAN_UNKNOWN = gettext_noop("Kecamatan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
+MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
+MSG_KELURAHAN_OUTSIDE = gettext_noop("Kelurahan {kelurahan} tidak terletak di Kecamatan {kecamatan}.")
+MSG_REGION_AMBIGUOUS = gettext_noop("Nama “{value}” dipakai lebih dari satu wilayah; tulis kode Kemendagri.")
+MSG_FACILITATOR_UNKNOWN = gettext_noop("“{value}” bukan nama pengguna seorang pendamping.")
+MSG_NUMBER_TWICE = gettext_noop("Nomor registrasi {number} sudah dipakai di baris {row}.")
+MSG_KUBE_TWICE = gettext_noop("KUBE yang sama (nama, kelurahan, tanggal berdiri) sudah ada di baris {row}.")
+MSG_KUBE_UNKNOWN = gettext_noop("KUBE {number} tidak ada di registri maupun di lembar kelompok.")
+MSG_KUBE_INVALID = gettext_noop("Baris KUBE {number} di lembar kelompok tidak valid; perbaiki baris itu dulu.")
+MSG_PERSON_DIFFERS = gettext_noop("NIK yang sama di baris {row} bertuliskan “{other}”; data orang harus sama.")
+MSG_ROW_REPEATS = gettext_noop("Keanggotaan ini sudah tercantum di baris {row}.")
+MSG_ACTIVE_TWICE_IN_FILE = gettext_noop(
+    "NIK ini juga anggota aktif {kube} di baris {row}; seorang hanya boleh aktif di satu KUBE. "
+    "Isi tanggal_keluar untuk salah satunya."
+)
+MSG_ROLE_TAKEN_IN_FILE = gettext_noop("KUBE ini sudah memiliki {role} aktif: {name} (baris {row}).")
+MSG_LEFT_NEEDS_REASON = gettext_noop("Isi alasan_keluar bila tanggal_keluar diisi.")
+MSG_REASON_NEEDS_DATE = gettext_noop("Isi tanggal_keluar bila alasan_keluar diisi.")
+
+BLOCK = 2_000  # rows per lookup block and per bulk write
+
+# Shared between the two sheets of one run: no_registrasi -> KubeRef.
+STATE_KUBES = "groups.kubes"
+
+
+@dataclass
+class KubeRef:
+    """A group as later sheets see it: stored, or to be created by this file."""
+
+    no_registrasi: str
+    pk: int | None
+    name: str
+    founded_on: dt.date | None
+    valid: bool = True
+
+
+def _kube_refs(ctx: ImportContext) -> dict[str, KubeRef]:
+    return ctx.state.setdefault(STATE_KUBES, {})
+
+
+def _load_kube_refs(ctx: ImportContext, numbers: set[str]) -> None:
+    refs = _kube_refs(ctx)
+    missing = [number for number in numbers if number not in refs]
+    for block in chunked(missing, BLOCK):
+        for pk, number, name, founded_on in Kube.objects.filter(no_registrasi__in=block).values_list(
+            "pk", "no_registrasi", "name", "founded_on"
+        ):
+            refs[number] = KubeRef(number, pk, name, founded_on)
+
+
+def _key_text(value: object) -> str:
+    """A key cell as the text widget reads it, for lookups before the row is checked."""
+    try:
+        return TextWidget().clean(value)
+    except ValueError:
+        return ""
+
+
+def _region_key(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.strip().lower())
+    return re.sub(r"^(kecamatan|kec\.?|kelurahan|kel\.?|desa)\s+", "", text)
+
+
+def _code_key(text: str) -> str | None:
+    """`64.74.01.1004` and `6474011004` are the same code; names give None."""
+    digits = re.sub(r"[\s.]", "", text)
+    return digits if digits.isdigit() else None
+
+
+class _Regions:
+    """All kecamatan and kelurahan, read once: by code or by name (within a kecamatan)."""
+
+    def __init__(self):
+        self.kecamatan_by_code: dict[str, Kecamatan] = {}
+        self.kecamatan_by_name: dict[str, list[Kecamatan]] = defaultdict(list)
+        self.kelurahan_by_code: dict[str, Kelurahan] = {}
+        self.kelurahan_by_name: dict[str, list[Kelurahan]] = defaultdict(list)
+        for kecamatan in Kecamatan.objects.all():
+            self.kecamatan_by_code[_code_key(kecamatan.code)] = kecamatan
+            self.kecamatan_by_name[_region_key(kecamatan.name)].append(kecamatan)
+        for kelurahan in Kelurahan.objects.all():
+            self.kelurahan_by_code[_code_key(kelurahan.code)] = kelurahan
+            self.kelurahan_by_name[_region_key(kelurahan.name)].append(kelurahan)
+        self.kecamatan_names = {k.pk: k.name for k in self.kecamatan_by_code.values()}
+
+    def resolve(self, kecamatan_text: str, kelurahan_text: str) -> tuple[Kelurahan | None, dict[str, str]]:
+        code = _code_key(kecamatan_text)
+        if code is not None:
+            kecamatan = self.kecamatan_by_code.get(code)
+        else:
+            found = self.kecamatan_by_name.get(_region_key(kecamatan_text), [])
+            if len(found) > 1:
+                return None, {"kecamatan": _(MSG_REGION_AMBIGUOUS).format(value=kecamatan_text)}
+            kecamatan = found[0] if found else None
+        if kecamatan is None:
+            return None, {"kecamatan": _(MSG_KECAMATAN_UNKNOWN).format(value=kecamatan_text)}
+        code = _code_key(kelurahan_text)
+        if code is not None:
+            candidates = [self.kelurahan_by_code[code]] if code in self.kelurahan_by_code else []
+        else:
+            candidates = self.kelurahan_by_name.get(_region_key(kelurahan_text), [])
+        if not candidates:
+            return None, {"kelurahan": _(MSG_KELURAHAN_UNKNOWN).format(value=kelurahan_text)}
+        inside = [k for k in candidates if k.kecamatan_id == kecamatan.pk]
+        if not inside:
+            message = _(MSG_KELURAHAN_OUTSIDE).format(kelurahan=candidates[0].name, kecamatan=kecamatan.name)
+            return None, {"kelurahan": message}
+        return inside[0], {}
+
+
+def _facilitators() -> dict[str, int]:
+    """username (any case) -> user id, for users in the pendamping role."""
+    users = get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).values_list("pk", "username")
+    found: dict[str, int] = {}
+    for pk, username in users:
+        found.setdefault(username.lower(), pk)
+        found[username] = pk
+    return found
+
+
+def _history_kwargs(ctx: ImportContext) -> dict[str, Any]:
+    return {"default_user": ctx.actor, "default_change_reason": ctx.change_reason}
+
+
+def _bulk_update(ctx: ImportContext, model, changes: dict[int, dict[str, Any]], stage_done: int, total: int) -> None:
+    """Apply {pk: {field: value}} with one history entry per changed row."""
+    now = timezone.now()
+    for block in chunked(list(changes), BLOCK):
+        objs = model.objects.in_bulk(block)
+        fields = {"updated_at"}
+        for pk, values in ((pk, changes[pk]) for pk in block):
+            obj = objs[pk]
+            for name, value in values.items():
+                setattr(obj, name, value)
+            fields.update(values)
+            obj.updated_at = now
+        bulk_update_with_history(list(objs.values()), model, sorted(fields), **_history_kwargs(ctx))
+        stage_done += len(block)
+        ctx.report_progress("write", stage_done, total)
+
+
+# --- kelompok ------------------------------------------------------------------
+
+# Columns read straight into a Kube field (the rest need a lookup).
+KUBE_COLUMNS = {
+    "nama_kube": "name",
+    "rt": "rt",
+    "alamat": "address",
+    "tanggal_berdiri": "founded_on",
+    "jenis_usaha": "business_field",
+    "uraian_usaha": "business_description",
+    "wilayah": "area_type",
+    "prakarsa": "initiative",
+    "status": "status",
+    "lkm_koperasi": "financial_institution",
+    "tanggal_lkm_koperasi": "financial_institution_on",
+}
+KUBE_COMPARED = (*KUBE_COLUMNS.values(), "kelurahan_id", "facilitator_id")
+
+
+@dataclass
+class _KubePlan:
+    row: int
+    ref: KubeRef
+    values: dict[str, Any]
+    changes: dict[str, Any] | None = None  # None: a new group
+    generate_number: bool = False
+
+
+class KelompokResource(SheetResource):
+    """One row per group, keyed by no_registrasi (generated when blank)."""
+
+    no_registrasi = Field(attribute="no_registrasi", column_name="no_registrasi", widget=TextWidget(max_length=20))
+    nama_kube = Field(attribute="name", column_name="nama_kube", widget=TextWidget(required=True, max_length=150))
+    kecamatan = Field(attribute="kelurahan__kecamatan__name", column_name="kecamatan", widget=TextWidget(required=True))
+    kelurahan = Field(attribute="kelurahan__name", column_name="kelurahan", widget=TextWidget(required=True))
+    rt = Field(attribute="rt", column_name="rt", widget=TextWidget(max_length=10))
+    alamat = Field(attribute="address", column_name="alamat", widget=TextWidget(max_length=255))
+    tanggal_berdiri = Field(attribute="founded_on", column_name="tanggal_berdiri", widget=DateWidget(required=True))
+    jenis_usaha = Field(
+        attribute="business_field", column_name="jenis_usaha", widget=ChoiceWidget(BusinessField, required=True)
+    )
+    uraian_usaha = Field(attribute="business_description", column_name="uraian_usaha", widget=TextWidget())
+    wilayah = Field(attribute="area_type", column_name="wilayah", widget=ChoiceWidget(AreaType))
+    prakarsa = Field(attribute="initiative", column_name="prakarsa", widget=ChoiceWidget(Initiative))
+    pendamping = Field(attribute="facilitator__username", column_name="pendamping", widget=TextWidget())
+    status = Field(attribute="status", column_name="status", widget=ChoiceWidget(KubeStatus))
+    lkm_koperasi = Field(
+        attribute="financial_institution",
+        column_name="lkm_koperasi",
+        widget=ChoiceWidget(FinancialInstitution, names={"lkm": "LKM", "koperasi": "koperasi"}),
+    )
+    tanggal_lkm_koperasi = Field(
+        attribute="financial_institution_on", column_name="tanggal_lkm_koperasi", widget=DateWidget()
+    )
+
+    # Added by the export; read past without a warning.
+    ignored_columns = ("jumlah_anggota", "kategori", "skor", "tanggal_penilaian")
+
+    def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
+        self.plans: list[_KubePlan] = []
+        self.regions = _Regions()
+        self.facilitators = _facilitators()
+        refs = _kube_refs(ctx)
+        self.numbers_in_file: dict[str, int] = {}
+        self.natural_keys_in_file: dict[tuple, int] = {}
+        done = 0
+        for block in chunked(rows, BLOCK):
+            stored = self._prefetch(block)
+            for number, row in block:
+                self._plan_row(number, row, stored, refs, ctx)
+            done += len(block)
+            ctx.report_progress("validate", done, total)
+        self._number_new_groups(refs)
+
+    def plan_unreadable(self, ctx: ImportContext) -> None:
+        # No row could be read; later sheets must not report its groups as unknown.
+        ctx.state.setdefault("groups.kelompok_unreadable", True)
+
+    def _prefetch(self, block: list[tuple[int, dict]]) -> dict[Any, dict]:
+        """Stored groups the block may match: by number, and by (name, kelurahan, founded) when blank."""
+        numbers, names = set(), set()
+        for _number, row in block:
+            text = _key_text(row.get("no_registrasi"))
+            if text:
+                numbers.add(text)
+            else:
+                names.add(_key_text(row.get("nama_kube")).lower())
+        fields = ("pk", "no_registrasi", *KUBE_COMPARED)
+        stored: dict[Any, dict] = {}
+        if numbers:
+            for values in Kube.objects.filter(no_registrasi__in=numbers).values(*fields):
+                stored[values["no_registrasi"]] = values
+        if names:
+            candidates = Kube.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=names)
+            for values in candidates.values(*fields):
+                stored[(values["name"].lower(), values["kelurahan_id"], values["founded_on"])] = values
+        return stored
+
+    def _plan_row(self, number: int, row: dict, stored: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
+        values, errors = self.clean_row(row)
+        no_registrasi = values.get("no_registrasi", "")
+        if no_registrasi:
+            first = self.numbers_in_file.get(no_registrasi)
+            if first is not None:
+                errors["no_registrasi"] = _(MSG_NUMBER_TWICE).format(number=no_registrasi, row=first)
+            else:
+                self.numbers_in_file[no_registrasi] = number
+        given = {KUBE_COLUMNS[c]: v for c, v in values.items() if c in KUBE_COLUMNS and v not in ("", None)}
+        if "kecamatan" not in errors and "kelurahan" not in errors:
+            kelurahan, region_errors = self.regions.resolve(values["kecamatan"], values["kelurahan"])
+            errors.update(region_errors)
+            if kelurahan is not None:
+                given["kelurahan_id"] = kelurahan.pk
+        username = values.get("pendamping")
+        if username:
+            facilitator = self.facilitators.get(username, self.facilitators.get(username.lower()))
+            if facilitator is None:
+                errors["pendamping"] = _(MSG_FACILITATOR_UNKNOWN).format(value=username)
+            given["facilitator_id"] = facilitator
+        if given.get("founded_on") and given["founded_on"] > ctx.today:
+            errors.setdefault("tanggal_berdiri", _(MSG_DATE_IN_FUTURE))
+
+        current = None
+        natural_key = None
+        if no_registrasi:
+            current = stored.get(no_registrasi)
+        elif "kelurahan_id" in given and "founded_on" in given:
+            natural_key = (given["name"].lower(), given["kelurahan_id"], given["founded_on"])
+            current = stored.get(natural_key)
+            first = self.natural_keys_in_file.get(natural_key)
+            if first is not None:
+                errors.setdefault("nama_kube", _(MSG_KUBE_TWICE).format(row=first))
+            else:
+                self.natural_keys_in_file[natural_key] = number
+        merged = ({f: current[f] for f in KUBE_COMPARED} if current else {}) | given
+        if merged.get("financial_institution") and not merged.get("financial_institution_on"):
+            errors.setdefault("tanggal_lkm_koperasi", _(MSG_FI_DATE_REQUIRED))
+        if merged.get("financial_institution_on") and not merged.get("financial_institution"):
+            errors.setdefault("lkm_koperasi", _(MSG_FI_DATE_WITHOUT_KIND))
+        if merged.get("financial_institution_on") and merged["financial_institution_on"] > ctx.today:
+            errors.setdefault("tanggal_lkm_koperasi", _(MSG_DATE_IN_FUTURE))
+
+        if errors:
+            for column, message in errors.items():
+                ctx.error(number, column, message)
+            ctx.counts.invalid += 1
+            if no_registrasi and no_registrasi not in refs:
+                refs[no_registrasi] = KubeRef(no_registrasi, None, values.get("nama_kube", ""), None, valid=False)
+            elif no_registrasi:
+                refs[no_registrasi].valid = False
+            return
+
+        if current is not None:
+            no_registrasi = current["no_registrasi"]
+            changes = {f: v for f, v in given.items() if current[f] != v}
+            ref = KubeRef(no_registrasi, current["pk"], merged["name"], merged["founded_on"])
+            plan = _KubePlan(number, ref, merged, changes=changes)
+            if changes:
+                ctx.counts.updated += 1
+            else:
+                ctx.counts.unchanged += 1
+        else:
+            ref = KubeRef(no_registrasi, None, merged["name"], merged["founded_on"])
+            plan = _KubePlan(number, ref, merged, generate_number=not no_registrasi)
+            ctx.counts.created += 1
+        if no_registrasi:
+            refs[no_registrasi] = ref
+        self.plans.append(plan)
+
+    def _number_new_groups(self, refs: dict[str, KubeRef]) -> None:
+        """`6474-<year founded>-<seq>`, continuing after stored numbers and those in the file."""
+        waiting = [plan for plan in self.plans if plan.generate_number]
+        if not waiting:
+            return
+        city = city_code_digits()
+        # Serialise numbering per city as kube_create does; the unique constraint is the last line.
+        taken = list(
+            Kube.objects.select_for_update()
+            .filter(no_registrasi__startswith=f"{city}-")
+            .values_list("no_registrasi", flat=True)
+        )
+        highest: dict[str, int] = defaultdict(int)
+        for number in [*taken, *self.numbers_in_file]:
+            parts = number.split("-")
+            if len(parts) == 3 and parts[0] == city and parts[2].isdigit():
+                highest[parts[1]] = max(highest[parts[1]], int(parts[2]))
+        for plan in waiting:
+            year = str(plan.values["founded_on"].year)
+            highest[year] += 1
+            plan.ref.no_registrasi = f"{city}-{year}-{highest[year]:03d}"
+            refs[plan.ref.no_registrasi] = plan.ref
+
+    def write(self, ctx: ImportContext) -> None:
+        new = [plan for plan in self.plans if plan.changes is None]
+        total = len(new) + sum(1 for plan in self.plans if plan.changes)
+        done = 0
+        for block in chunked(new, BLOCK):
+            objs = [Kube(no_registrasi=plan.ref.no_registrasi, **plan.values) for plan in block]
+            bulk_create_with_history(objs, Kube, **_history_kwargs(ctx))
+            for plan, obj in zip(block, objs, strict=True):
+                plan.ref.pk = obj.pk
+            done += len(block)
+            ctx.report_progress("write", done, total)
+        changes = {plan.ref.pk: plan.changes for plan in self.plans if plan.changes}
+        _bulk_update(ctx, Kube, changes, done, total)
+
+
+# --- anggota -------------------------------------------------------------------
+
+PERSON_COLUMNS = {
+    "nama": "name",
+    "jenis_kelamin": "sex",
+    "tanggal_lahir": "birth_on",
+    "no_kk": "kk",
+    "telepon": "phone",
+    "dtks": "is_dtks",
+    "pkh": "is_pkh",
+}
+PERSON_DEFAULTS = {"kk": "", "phone": "", "birth_on": None, "is_dtks": False, "is_pkh": False}
+MEMBERSHIP_COLUMNS = {
+    "jabatan": "role",
+    "tanggal_masuk": "joined_on",
+    "tanggal_keluar": "left_on",
+    "alasan_keluar": "leave_reason",
+}
+MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on", "leave_reason")
+PERSON_FIELDS = ("name", "sex", "birth_on", "kk", "phone", "is_dtks", "is_pkh")
+COLUMN_OF = {v: k for k, v in {**PERSON_COLUMNS, **MEMBERSHIP_COLUMNS}.items()}
+
+
+@dataclass
+class _PersonPlan:
+    nik: str
+    pk: int | None
+    current: dict[str, Any] | None
+    given: dict[str, Any] = field(default_factory=dict)
+    given_at: dict[str, int] = field(default_factory=dict)
+    nik_birth_on: dt.date | None = None
+    first_row: int = 0
+
+    def final(self) -> dict[str, Any]:
+        base = dict(self.current) if self.current else dict(PERSON_DEFAULTS)
+        base |= self.given
+        if base.get("birth_on") is None:
+            base["birth_on"] = self.nik_birth_on
+        return base
+
+    def changes(self) -> dict[str, Any]:
+        final = self.final()
+        if self.current is None:
+            return final
+        return {f: final[f] for f in PERSON_FIELDS if self.current[f] != final[f]}
+
+
+@dataclass
+class _MembershipPlan:
+    row: int
+    person: _PersonPlan
+    kube: KubeRef
+    pk: int | None
+    current: dict[str, Any] | None
+    values: dict[str, Any]
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        if self.current is None:
+            return dict(self.values)
+        return {f: v for f, v in self.values.items() if self.current[f] != v}
+
+
+def _match_membership(candidates: list[dict], values: dict[str, Any]) -> dict | None:
+    """Which stored membership of this person in this group a row speaks about.
+
+    The same join date; else the active one (a row may end it or correct it); else,
+    for a row that gives no join date, the one that ended on the row's leaving date
+    or the latest one. A row with a new join date and no active membership is a
+    new stint.
+    """
+    if not candidates:
+        return None
+    joined_on, left_on = values.get("joined_on"), values.get("left_on")
+    if joined_on is not None:
+        for candidate in candidates:
+            if candidate["joined_on"] == joined_on:
+                return candidate
+    active = [c for c in candidates if c["left_on"] is None]
+    if active:
+        return active[0]
+    if joined_on is not None:
+        return None
+    if left_on is not None:
+        for candidate in candidates:
+            if candidate["left_on"] == left_on:
+                return candidate
+    return max(candidates, key=lambda c: (c["left_on"], c["pk"]))
+
+
+class AnggotaResource(SheetResource):
+    """One row per membership, keyed by NIK (and the group it names)."""
+
+    no_registrasi = Field(
+        attribute="kube__no_registrasi", column_name="no_registrasi", widget=TextWidget(required=True, max_length=20)
+    )
+    nik = Field(attribute="person__nik", column_name="nik", widget=TextWidget(required=True))
+    no_kk = Field(attribute="person__kk", column_name="no_kk", widget=TextWidget())
+    nama = Field(attribute="person__name", column_name="nama", widget=TextWidget(required=True, max_length=150))
+    jenis_kelamin = Field(
+        attribute="person__sex",
+        column_name="jenis_kelamin",
+        widget=ChoiceWidget(
+            Sex, required=True, names={"L": "L", "P": "P"}, aliases={"pria": "L", "laki laki": "L", "wanita": "P"}
+        ),
+    )
+    tanggal_lahir = Field(attribute="person__birth_on", column_name="tanggal_lahir", widget=DateWidget())
+    jabatan = Field(attribute="role", column_name="jabatan", widget=ChoiceWidget(Role, required=True))
+    tanggal_masuk = Field(attribute="joined_on", column_name="tanggal_masuk", widget=DateWidget())
+    tanggal_keluar = Field(attribute="left_on", column_name="tanggal_keluar", widget=DateWidget())
+    alasan_keluar = Field(
+        attribute="leave_reason",
+        column_name="alasan_keluar",
+        widget=ChoiceWidget(LeaveReason, aliases={"lulus": "mampu", "meninggal dunia": "meninggal"}),
+    )
+    dtks = Field(attribute="person__is_dtks", column_name="dtks", widget=BooleanWidget())
+    pkh = Field(attribute="person__is_pkh", column_name="pkh", widget=BooleanWidget())
+    telepon = Field(attribute="person__phone", column_name="telepon", widget=TextWidget(max_length=30))
+
+    def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
+        self.persons: dict[str, _PersonPlan] = {}
+        self.plans: list[_MembershipPlan] = []
+        self.invalid_rows: set[int] = set()
+        # person pk -> stored memberships (all groups); kube pk -> stored active officers
+        self.stored_memberships: dict[int, list[dict]] = defaultdict(list)
+        self.stored_officers: dict[int, list[dict]] = {}
+        self.looked_up: set[str] = set()
+        self.claimed: dict[int, int] = {}  # stored membership pk -> row
+        refs = _kube_refs(ctx)
+        done = 0
+        for block in chunked(rows, BLOCK):
+            stored_persons = self._prefetch(block, ctx)
+            for number, row in block:
+                self._plan_row(number, row, stored_persons, refs, ctx)
+            done += len(block)
+            ctx.report_progress("validate", done, total)
+        self._check_active_once(ctx)
+        self._check_officers(ctx)
+        self._count(ctx)
+
+    def _prefetch(self, block: list[tuple[int, dict]], ctx: ImportContext) -> dict[str, dict]:
+        numbers, niks = set(), set()
+        for _number, row in block:
+            numbers.add(_key_text(row.get("no_registrasi")))
+            nik = normalize_id_number(row.get("nik"))
+            if nik not in self.looked_up:
+                niks.add(nik)
+        numbers.discard("")
+        _load_kube_refs(ctx, numbers)
+        self.looked_up |= niks
+        stored: dict[str, dict] = {}
+        for values in Person.objects.filter(nik__in=niks).values("pk", "nik", *PERSON_FIELDS):
+            stored[values["nik"]] = values
+        person_pks = [values["pk"] for values in stored.values()]
+        if person_pks:
+            memberships = Membership.objects.filter(person_id__in=person_pks).values(
+                "pk", "person_id", "kube_id", *MEMBERSHIP_FIELDS, "kube__name"
+            )
+            for values in memberships:
+                self.stored_memberships[values["person_id"]].append(values)
+        refs = _kube_refs(ctx)
+        kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk and refs[n].pk not in self.stored_officers}
+        for pk in kube_pks:
+            self.stored_officers[pk] = []
+        if kube_pks:
+            officers = Membership.objects.filter(
+                kube_id__in=kube_pks, left_on__isnull=True, role__in=[r.value for r in OFFICER_ROLES]
+            ).values("pk", "kube_id", "role", "person__name")
+            for values in officers:
+                self.stored_officers[values["kube_id"]].append(values)
+        return stored
+
+    def _plan_row(self, number: int, row: dict, stored_persons: dict, refs: dict, ctx: ImportContext) -> None:
+        values, errors = self.clean_row(row)
+        info = None
+        if "nik" not in errors:
+            try:
+                info = parse_nik(values["nik"], today=ctx.today)
+            except IdNumberError as exc:
+                errors["nik"] = str(exc)
+        if info is not None:
+            sex = values.get("jenis_kelamin")
+            if sex and sex != info.sex:
+                errors.setdefault("jenis_kelamin", self._nik_disagreement(info.nik, ctx, sex=sex))
+            birth_on = values.get("tanggal_lahir")
+            if birth_on and "tanggal_lahir" not in errors:
+                try:
+                    parse_nik(info.nik, birth_on=birth_on, today=ctx.today)
+                except IdNumberError as exc:
+                    errors["tanggal_lahir"] = str(exc)
+        kk_warnings: list[str] = []
+        if values.get("no_kk"):
+            try:
+                values["no_kk"], kk_warnings = parse_kk(values["no_kk"])
+            except IdNumberError as exc:
+                errors.setdefault("no_kk", str(exc))
+        kube = None
+        if "no_registrasi" not in errors:
+            kube = refs.get(values["no_registrasi"])
+            if kube is None:
+                if not ctx.state.get("groups.kelompok_unreadable"):
+                    errors["no_registrasi"] = _(MSG_KUBE_UNKNOWN).format(number=values["no_registrasi"])
+                else:
+                    errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=values["no_registrasi"])
+            elif not kube.valid:
+                errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=values["no_registrasi"])
+
+        person = None
+        if info is not None and not errors:
+            person = self.persons.get(info.nik)
+            if person is None:
+                current = stored_persons.get(info.nik)
+                person = _PersonPlan(
+                    nik=info.nik,
+                    pk=current["pk"] if current else None,
+                    current={f: current[f] for f in PERSON_FIELDS} if current else None,
+                    nik_birth_on=info.birth_on,
+                    first_row=number,
+                )
+                self.persons[info.nik] = person
+                for warning in [*info.warnings, *kk_warnings]:
+                    ctx.warning(number, "nik" if warning in info.warnings else "no_kk", warning)
+            given = {PERSON_COLUMNS[c]: v for c, v in values.items() if c in PERSON_COLUMNS and v not in ("", None)}
+            for name, value in given.items():
+                if name in person.given and person.given[name] != value:
+                    other = _display(person.given[name])
+                    errors.setdefault(
+                        COLUMN_OF[name], _(MSG_PERSON_DIFFERS).format(row=person.given_at[name], other=other)
+                    )
+            if errors:
+                person = None
+            else:
+                for name, value in given.items():
+                    person.given.setdefault(name, value)
+                    person.given_at.setdefault(name, number)
+
+        plan = None
+        if person is not None:
+            plan = self._plan_membership(number, values, person, kube, errors, ctx)
+
+        if errors or plan is None:
+            for column, message in errors.items():
+                ctx.error(number, column, message)
+            self.invalid_rows.add(number)
+            return
+        self.plans.append(plan)
+
+    @staticmethod
+    def _nik_disagreement(nik: str, ctx: ImportContext, **recorded) -> str:
+        try:
+            parse_nik(nik, today=ctx.today, **recorded)
+        except IdNumberError as exc:
+            return str(exc)
+        return ""
+
+    def _plan_membership(
+        self, number: int, values: dict, person: _PersonPlan, kube: KubeRef, errors: dict, ctx: ImportContext
+    ) -> _MembershipPlan | None:
+        given = {MEMBERSHIP_COLUMNS[c]: v for c, v in values.items() if c in MEMBERSHIP_COLUMNS and v not in ("", None)}
+        candidates = [c for c in self.stored_memberships.get(person.pk, []) if kube.pk and c["kube_id"] == kube.pk]
+        current = _match_membership(candidates, given)
+        if current is not None:
+            first = self.claimed.get(current["pk"])
+            if first is not None:
+                errors["nik"] = _(MSG_ROW_REPEATS).format(row=first)
+                return None
+            self.claimed[current["pk"]] = number
+            final = {f: current[f] for f in MEMBERSHIP_FIELDS} | given
+        else:
+            final = {"role": Role.ANGGOTA, "joined_on": None, "left_on": None, "leave_reason": ""} | given
+        if final["left_on"] and not final["leave_reason"]:
+            errors["alasan_keluar"] = _(MSG_LEFT_NEEDS_REASON)
+        if final["leave_reason"] and not final["left_on"]:
+            errors["tanggal_keluar"] = _(MSG_REASON_NEEDS_DATE)
+        joined_on, left_on = final["joined_on"], final["left_on"]
+        if joined_on and left_on and left_on < joined_on:
+            errors["tanggal_keluar"] = _(MSG_LEFT_BEFORE_JOINED).format(date=joined_on.strftime("%d-%m-%Y"))
+        for column, day in (("tanggal_masuk", joined_on), ("tanggal_keluar", left_on)):
+            if day and day > ctx.today:
+                errors.setdefault(column, _(MSG_DATE_IN_FUTURE))
+        if joined_on and kube.founded_on and joined_on < kube.founded_on:
+            errors.setdefault(
+                "tanggal_masuk", _(MSG_JOINED_BEFORE_FOUNDED).format(date=kube.founded_on.strftime("%d-%m-%Y"))
+            )
+        if errors:
+            return None
+        stored = {f: current[f] for f in MEMBERSHIP_FIELDS} if current else None
+        return _MembershipPlan(number, person, kube, current["pk"] if current else None, stored, final)
+
+    def _fail(self, ctx: ImportContext, plan: _MembershipPlan, column: str, message: str) -> None:
+        ctx.error(plan.row, column, message)
+        self.invalid_rows.add(plan.row)
+
+    def _check_active_once(self, ctx: ImportContext) -> None:
+        """After the whole file: nobody ends up active in two groups (file and registry together)."""
+        plans_by_person: dict[str, list[_MembershipPlan]] = defaultdict(list)
+        for plan in self.plans:
+            plans_by_person[plan.person.nik].append(plan)
+        for nik, plans in plans_by_person.items():
+            person = self.persons[nik]
+            touched = {plan.pk for plan in plans if plan.pk}
+            stored_active = [
+                m for m in self.stored_memberships.get(person.pk, []) if m["left_on"] is None and m["pk"] not in touched
+            ]
+            active = [plan for plan in plans if plan.values["left_on"] is None]
+            if not stored_active and len(active) <= 1:
+                continue
+            first = None
+            if stored_active:
+                holder = stored_active[0]
+                message = _(MSG_ACTIVE_ELSEWHERE).format(
+                    name=person.final()["name"], nik=nik, kube=holder["kube__name"]
+                )
+                for plan in active:
+                    self._fail(ctx, plan, "nik", message)
+                continue
+            first = active[0]
+            for plan in active[1:]:
+                if plan.kube is first.kube:
+                    self._fail(ctx, plan, "nik", _(MSG_ROW_REPEATS).format(row=first.row))
+                else:
+                    message = _(MSG_ACTIVE_TWICE_IN_FILE).format(kube=first.kube.name, row=first.row)
+                    self._fail(ctx, plan, "nik", message)
+
+    def _check_officers(self, ctx: ImportContext) -> None:
+        """After the whole file: one active ketua, sekretaris and bendahara per group."""
+        touched = {plan.pk for plan in self.plans if plan.pk}
+        by_kube: dict[int, list[_MembershipPlan]] = defaultdict(list)
+        for plan in self.plans:
+            if (
+                plan.values["left_on"] is None
+                and plan.values["role"] in OFFICER_ROLES
+                and plan.row not in self.invalid_rows
+            ):
+                by_kube[id(plan.kube)].append(plan)
+        for plans in by_kube.values():
+            kube = plans[0].kube
+            holders: dict[str, Any] = {}
+            for officer in self.stored_officers.get(kube.pk, []) if kube.pk else []:
+                if officer["pk"] not in touched:
+                    holders.setdefault(officer["role"], officer)
+            for plan in plans:
+                role = plan.values["role"]
+                holder = holders.get(role)
+                if holder is None:
+                    holders[role] = plan
+                    continue
+                label = Role(role).label.lower()
+                if isinstance(holder, dict):
+                    message = _(MSG_ROLE_TAKEN).format(role=label, name=holder["person__name"])
+                else:
+                    name = holder.person.final()["name"]
+                    message = _(MSG_ROLE_TAKEN_IN_FILE).format(role=label, name=name, row=holder.row)
+                self._fail(ctx, plan, "jabatan", message)
+
+    def _count(self, ctx: ImportContext) -> None:
+        counts = ctx.counts
+        counts.invalid += len(self.invalid_rows)
+        self.plans = [plan for plan in self.plans if plan.row not in self.invalid_rows]
+        for plan in self.plans:
+            if plan.pk is None:
+                counts.created += 1
+            elif plan.changes or (plan.row == plan.person.first_row and plan.person.changes()):
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    def write(self, ctx: ImportContext) -> None:
+        new_persons = [p for p in self.persons.values() if p.pk is None and p.given]
+        changed_persons = {p.pk: p.changes() for p in self.persons.values() if p.pk is not None}
+        changed_persons = {pk: changes for pk, changes in changed_persons.items() if changes}
+        new_memberships = [plan for plan in self.plans if plan.pk is None]
+        changed_memberships = {plan.pk: plan.changes for plan in self.plans if plan.pk and plan.changes}
+        total = len(new_persons) + len(changed_persons) + len(new_memberships) + len(changed_memberships)
+        done = 0
+        for block in chunked(new_persons, BLOCK):
+            objs = [Person(nik=person.nik, **person.final()) for person in block]
+            bulk_create_with_history(objs, Person, **_history_kwargs(ctx))
+            for person, obj in zip(block, objs, strict=True):
+                person.pk = obj.pk
+            done += len(block)
+            ctx.report_progress("write", done, total)
+        _bulk_update(ctx, Person, changed_persons, done, total)
+        done += len(changed_persons)
+        self._release_places(changed_memberships)
+        _bulk_update(ctx, Membership, changed_memberships, done, total)
+        done += len(changed_memberships)
+        for block in chunked(new_memberships, BLOCK):
+            objs = [Membership(person_id=plan.person.pk, kube_id=plan.kube.pk, **plan.values) for plan in block]
+            bulk_create_with_history(objs, Membership, **_history_kwargs(ctx))
+            done += len(block)
+            ctx.report_progress("write", done, total)
+
+    def _release_places(self, changes: dict[int, dict[str, Any]]) -> None:
+        """Free officer places and active memberships before any row takes them.
+
+        The database checks each row as it is written, so swapping two officers or
+        moving a member in one statement could trip the constraints midway. The
+        intermediate values go in without history; the final write records it.
+        """
+        by_pk = {plan.pk: plan for plan in self.plans if plan.pk}
+        release = {}
+        for pk, change in changes.items():
+            plan = by_pk[pk]
+            if plan.current["left_on"] is None and ("role" in change or "left_on" in change):
+                release[pk] = plan.values | ({"role": Role.ANGGOTA} if "role" in change else {})
+        for block in chunked(list(release), BLOCK):
+            objs = Membership.objects.in_bulk(block)
+            for pk, obj in objs.items():
+                for name, value in release[pk].items():
+                    setattr(obj, name, value)
+            Membership.objects.bulk_update(list(objs.values()), list(MEMBERSHIP_FIELDS))
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
