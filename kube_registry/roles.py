@@ -49,7 +49,30 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ],
     },
     # Filled by each app with its own models' permissions, granted by its migrations.
-    "finances": {},
+    "finances": {
+        ROLE_ADMIN: [
+            *(
+                f"{a}_{m}"
+                for m in ("monthlyreport", "memberline", "grant", "asset", "loan", "repayment", "product")
+                for a in _CRUD
+            ),
+            "verify_monthlyreport",
+        ],
+        ROLE_OFFICER: [
+            "view_monthlyreport",
+            "view_memberline",
+            "verify_monthlyreport",
+            *(
+                f"{a}_{m}"
+                for m in ("grant", "asset", "loan", "repayment", "product")
+                for a in ("add", "change", "view")
+            ),
+        ],
+        ROLE_FACILITATOR: [
+            *(f"{a}_{m}" for m in ("monthlyreport", "memberline", "product") for a in ("add", "change", "view")),
+            *(f"view_{m}" for m in ("grant", "asset", "loan", "repayment")),
+        ],
+    },
     "partnerships": {},
     "assessments": {},
 }
