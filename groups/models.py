@@ -257,3 +257,36 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+
+class ImportUploadStatus(models.TextChoices):
+    CHECKED = "checked", _("Diperiksa")
+    APPLIED = "applied", _("Diterapkan")
+    REJECTED = "rejected", _("Ada kesalahan")
+
+
+class ImportUpload(models.Model):
+    """An uploaded workbook between its preview and its confirmation.
+
+    Kept in the database (not on an app server's disk) so any server can apply it;
+    it also records who imported what, when.
+    """
+
+    filename = models.CharField(_("nama berkas"), max_length=255)
+    content = models.BinaryField(_("isi berkas"))
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    status = models.CharField(_("status"), max_length=10, choices=ImportUploadStatus.choices)
+    summary = models.TextField(_("ringkasan"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_uploads", verbose_name=_("pengunggah")
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("diterapkan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("unggahan impor")
+        verbose_name_plural = _("unggahan impor")
+
+    def __str__(self) -> str:
+        return self.filename

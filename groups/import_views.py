@@ -1,0 +1,164 @@
+"""The web import: upload, a dry-run preview, confirm; the blank template; exports.
+
+The same engine as `import_registry` runs both the preview (rolled back) and the
+confirmed import, so what the preview promises is what the import does.
+"""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_GET, require_POST
+
+from kube_registry.import_template import template_workbook_bytes
+from kube_registry.importing import run_import
+from kube_registry.roles import RoleRequiredMixin
+
+from .exports import kelompok_csv_bytes, registry_xlsx_bytes
+from .filters import KubeFilter
+from .models import ImportUpload, ImportUploadStatus
+from .selectors import kube_queryset
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "KUBE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def looks_like(filename: str, head: bytes) -> str | None:
+    """The file's kind by its content, not its name: a zip for .xlsx, text for .csv."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return "xlsx" if head.startswith(b"PK\x03\x04") else None
+    if name.endswith(".csv"):
+        # Text: no NUL bytes and not a zip or another binary container.
+        return "csv" if b"\x00" not in head and not head.startswith(b"PK\x03\x04") else None
+    return None
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Berkas"),
+        help_text=gettext_lazy("Buku kerja .xlsx atau satu lembar .csv yang dinamai sesuai lembarnya (anggota.csv)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = max_upload_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar: {size} MB; paling besar {limit} MB.").format(
+                    size=round(upload.size / 1_048_576, 1), limit=round(limit / 1_048_576, 1)
+                )
+            )
+        head = upload.read(2048)
+        upload.seek(0)
+        if looks_like(upload.name, head) is None:
+            raise forms.ValidationError(
+                _("Berkas “{name}” bukan buku kerja .xlsx atau berkas .csv yang dapat dibaca.").format(name=upload.name)
+            )
+        return upload
+
+
+class ImportAccessMixin(RoleRequiredMixin):
+    permission_required = "groups.import_registry"
+
+
+class ImportUploadView(ImportAccessMixin, View):
+    template_name = "groups/import_upload.html"
+
+    def get(self, request):
+        recent = ImportUpload.objects.filter(uploaded_by=request.user).defer("content")[:10]
+        return render(request, self.template_name, {"form": UploadForm(), "recent": recent})
+
+    def post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "recent": []}, status=400)
+        upload_file = form.cleaned_data["file"]
+        content = upload_file.read()
+        result = run_import(io.BytesIO(content), filename=upload_file.name, actor=request.user, dry_run=True)
+        upload = ImportUpload.objects.create(
+            filename=upload_file.name,
+            content=content,
+            size=len(content),
+            status=ImportUploadStatus.CHECKED if result.ok else ImportUploadStatus.REJECTED,
+            summary=result.summary(),
+            uploaded_by=request.user,
+        )
+        return render(request, "groups/import_preview.html", {"upload": upload, "result": result})
+
+
+@method_decorator(require_POST, name="dispatch")
+class ImportApplyView(ImportAccessMixin, View):
+    def post(self, request, pk):
+        with transaction.atomic():
+            upload = get_object_or_404(ImportUpload.objects.select_for_update(), pk=pk, uploaded_by=request.user)
+            if upload.status != ImportUploadStatus.CHECKED:
+                messages.error(request, _("Unggahan ini sudah diterapkan atau memuat kesalahan; unggah ulang."))
+                return redirect("groups:import")
+            result = run_import(io.BytesIO(bytes(upload.content)), filename=upload.filename, actor=request.user)
+            if not result.ok:
+                # The registry changed since the preview: nothing was written.
+                upload.status = ImportUploadStatus.REJECTED
+                upload.summary = result.summary()
+                upload.save(update_fields=["status", "summary"])
+                return render(request, "groups/import_preview.html", {"upload": upload, "result": result})
+            upload.status = ImportUploadStatus.APPLIED
+            upload.summary = result.summary()
+            upload.applied_at = timezone.now()
+            upload.content = b""  # applied: the registry now holds the data
+            upload.save(update_fields=["status", "summary", "applied_at", "content"])
+        messages.success(request, _("Impor selesai: {summary}").format(summary=describe(result)))
+        return redirect("groups:kube_list")
+
+
+def describe(result) -> str:
+    return "; ".join(
+        _("{sheet}: {created} baru, {updated} diubah, {unchanged} tetap").format(
+            sheet=name, created=c.created, updated=c.updated, unchanged=c.unchanged
+        )
+        for name, c in result.sheets.items()
+    )
+
+
+@require_GET
+def import_template(request):
+    if not request.user.is_authenticated:
+        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+    if not request.user.has_perm("groups.import_registry"):
+        raise PermissionDenied
+    response = HttpResponse(template_workbook_bytes(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="templat-registri-kube.xlsx"'
+    return response
+
+
+class KubeExportView(RoleRequiredMixin, View):
+    """The group list as the user filtered it, as .xlsx (kelompok + anggota) or .csv."""
+
+    permission_required = "groups.view_kube"
+
+    def get(self, request, fmt):
+        if fmt not in {"xlsx", "csv"}:
+            raise Http404
+        queryset = kube_queryset(request.user).order_by("no_registrasi")
+        kubes = KubeFilter(request.GET, queryset=queryset, user=request.user).qs
+        stamp = timezone.localdate().isoformat()
+        if fmt == "csv":
+            response = HttpResponse(kelompok_csv_bytes(kubes), content_type="text/csv; charset=utf-8")
+        else:
+            can_see = request.user.has_perm("groups.view_personal_data")
+            response = HttpResponse(registry_xlsx_bytes(kubes, can_see_personal_data=can_see), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="registri-kube-{stamp}.{fmt}"'
+        return response
