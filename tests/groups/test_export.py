@@ -33,7 +33,7 @@ KELOMPOK_COLUMNS = [
     "skor",
     "tanggal_penilaian",
 ]
-NIK = make_nik(sex=Sex.FEMALE, serial=77)
+NIK = make_nik(sex=Sex.FEMALE, birth_on=dt.date(1980, 5, 18), serial=77)  # not a PersonFactory NIK
 KK = "6474011203150077"
 
 
@@ -43,7 +43,9 @@ def registry(kube):
     kube.financial_institution_on = dt.date(2022, 3, 1)
     kube.status = "tidak_aktif"
     kube.save()
-    person = PersonFactory(nik=NIK, kk=KK, name="Siti Aminah", phone="+62 812 555", is_pkh=True)
+    person = PersonFactory(
+        nik=NIK, birth_on=dt.date(1980, 5, 18), kk=KK, name="Siti Aminah", phone="+62 812 555", is_pkh=True
+    )
     MembershipFactory(kube=kube, person=person, role=Role.KETUA)
     MembershipFactory(kube=kube, role=Role.ANGGOTA, left_on=dt.date(2021, 5, 1), leave_reason="mengundurkan_diri")
     MembershipFactory(kube=kube, role=Role.BENDAHARA)

@@ -1,0 +1,512 @@
+"""Pages of the finances: the facilitator's months and report form, the workflow
+actions, completeness, a group's finance page, and grants, assets, loans, products.
+
+Access as in the registry: anonymous users sign in; without the permission 403; a
+group or report outside `visible_to(user)` is 404, whatever the URL.
+"""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, ListView, TemplateView
+
+from groups.selectors import kube_queryset
+from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry.roles import RoleRequiredMixin
+from kube_registry.values import parse_period
+
+from . import charts, selectors, services
+from .forms import (
+    AssetForm,
+    GrantForm,
+    LoanChangeForm,
+    LoanForm,
+    MonthlyReportForm,
+    ProductForm,
+    RepaymentForm,
+    ReviewForm,
+    report_initial,
+)
+from .models import Asset, Grant, Loan, MonthlyReport, Product, ReportStatus
+from .periods import due_day, last_complete_month, month_start, period_label, report_due_on
+
+
+def _month_from_query(request, default: dt.date) -> dt.date:
+    """`?bulan=2025-11`; anything unreadable falls back to `default`."""
+    try:
+        return parse_period(request.GET.get("bulan")) or default
+    except ValueError:
+        return default
+
+
+# --- The facilitator's months -----------------------------------------------------------
+
+
+class FacilitatorHomeView(RoleRequiredMixin, TemplateView):
+    """ "Laporan bulanan": each of the user's groups with the months still missing."""
+
+    permission_required = "finances.view_monthlyreport"
+    template_name = "finances/facilitator_home.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        kubes = kube_queryset(self.request.user).order_by("name", "pk")
+        page = Paginator(kubes, self.paginate_by).get_page(self.request.GET.get("page"))
+        rows = selectors.facilitator_months(list(page.object_list), today=today)
+        context.update(
+            rows=rows,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            today=today,
+            last_month=last_complete_month(today),
+            last_month_due=report_due_on(last_complete_month(today)),
+            missing_total=sum(len(r.missing) for r in rows if r.expects_reports),
+        )
+        return context
+
+
+# --- The report form and page -------------------------------------------------------------
+
+
+class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
+    """One page for a group's month: create or correct the report, save as draft or submit."""
+
+    permission_required = ("finances.add_monthlyreport", "finances.change_monthlyreport")
+    form_class = MonthlyReportForm
+    template_name = "finances/monthlyreport_form.html"
+
+    @cached_property
+    def period(self) -> dt.date:
+        period = self.kwargs["period"]
+        if period > month_start(timezone.localdate()) or period < month_start(self.kube.founded_on):
+            raise Http404(_("Tidak ada laporan untuk bulan ini."))
+        return period
+
+    @cached_property
+    def report(self) -> MonthlyReport | None:
+        report = MonthlyReport.objects.filter(kube=self.kube, period=self.period).first()
+        if report is not None and not report.is_editable:
+            raise PermissionDenied(_("Laporan ini sudah diajukan atau diverifikasi dan tidak dapat diubah."))
+        return report
+
+    @cached_property
+    def memberships(self):
+        memberships = selectors.report_memberships(self.kube, self.period)
+        if self.report is not None:
+            known = {m.pk for m in memberships}
+            extra = [line.membership for line in selectors.report_lines(self.report) if line.membership_id not in known]
+            memberships += extra
+        return memberships
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.report  # noqa: B018 - 404/403 before any form work
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"memberships": self.memberships}
+
+    def get_initial(self):
+        return report_initial(self.report, self.memberships)
+
+    def perform(self, form):
+        submit = self.request.POST.get("action") == "submit"
+        report = services.report_save(
+            actor=self.request.user,
+            kube=self.kube,
+            period=self.period,
+            version=form.cleaned_data["version"],
+            values=form.report_values(),
+            lines=form.report_lines(),
+            submit=submit,
+        )
+        month = period_label(report.period)
+        if submit:
+            self.success_message = _("Laporan {month} diajukan ke Dinas Sosial.").format(month=month)
+        else:
+            self.success_message = _("Draf laporan {month} disimpan. Ajukan bila sudah lengkap.").format(month=month)
+        return report
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "period": self.period,
+            "report": self.report,
+            "due_on": report_due_on(self.period),
+        }
+
+
+class ReportScopedMixin(RoleRequiredMixin):
+    @cached_property
+    def report(self) -> MonthlyReport:
+        return get_object_or_404(selectors.report_queryset(self.request.user), pk=self.kwargs["report_pk"])
+
+
+class ReportDetailView(ReportScopedMixin, TemplateView):
+    permission_required = "finances.view_monthlyreport"
+    template_name = "finances/monthlyreport_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, user = self.report, self.request.user
+        can_verify = user.has_perm("finances.verify_monthlyreport")
+        can_edit = user.has_perm("finances.change_monthlyreport") and report.is_editable
+        context.update(
+            report=report,
+            kube=report.kube,
+            lines=selectors.report_lines(report),
+            history=selectors.report_history(report),
+            can_edit=can_edit,
+            can_submit=can_edit,
+            can_review=can_verify and report.status == ReportStatus.SUBMITTED,
+            can_reopen=can_verify and report.status == ReportStatus.VERIFIED,
+            due_on=report_due_on(report.period),
+            review_form=ReviewForm(initial={"version": report.version}),
+        )
+        return context
+
+
+def _report_action(request, report_pk: int, action, success: str, **kwargs):
+    report = get_object_or_404(selectors.report_queryset(request.user), pk=report_pk)
+    version = request.POST.get("version")
+    try:
+        version = int(version) if version else None
+        action(actor=request.user, report=report, version=version, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except ValueError:
+        raise Http404 from None
+    else:
+        messages.success(request, success.format(kube=report.kube.name, month=period_label(report.period)))
+    return redirect(report.get_absolute_url())
+
+
+@require_POST
+@login_required
+@permission_required("finances.change_monthlyreport", raise_exception=True)
+def report_submit(request, report_pk: int):
+    return _report_action(request, report_pk, services.report_submit, _("Laporan {month} diajukan ke Dinas Sosial."))
+
+
+@require_POST
+@login_required
+@permission_required("finances.verify_monthlyreport", raise_exception=True)
+def report_verify(request, report_pk: int):
+    return _report_action(request, report_pk, services.report_verify, _("Laporan {kube} {month} terverifikasi."))
+
+
+@require_POST
+@login_required
+@permission_required("finances.verify_monthlyreport", raise_exception=True)
+def report_return(request, report_pk: int):
+    return _report_action(
+        request,
+        report_pk,
+        services.report_return,
+        _("Laporan {kube} {month} dikembalikan ke pendamping untuk diperbaiki."),
+        comment=request.POST.get("comment", ""),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("finances.verify_monthlyreport", raise_exception=True)
+def report_reopen(request, report_pk: int):
+    return _report_action(
+        request,
+        report_pk,
+        services.report_reopen,
+        _("Laporan {kube} {month} dibuka kembali dan dapat diperbaiki oleh pendamping."),
+        reason=request.POST.get("comment", ""),
+    )
+
+
+class VerificationQueueView(RoleRequiredMixin, ListView):
+    """Submitted reports waiting for an officer, oldest first."""
+
+    permission_required = "finances.verify_monthlyreport"
+    template_name = "finances/verification_queue.html"
+    paginate_by = 25
+    context_object_name = "reports"
+
+    def get_queryset(self):
+        return selectors.verification_queue(self.request.user)
+
+
+# --- Completeness and timeliness --------------------------------------------------------
+
+
+class CompletenessView(RoleRequiredMixin, TemplateView):
+    """Reports expected, received, verified and on time: per facilitator and for the city."""
+
+    permission_required = ("finances.view_monthlyreport", "groups.view_all_kube")
+    template_name = "finances/completeness.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        default = last_complete_month(timezone.localdate())
+        period = min(_month_from_query(self.request, default), month_start(timezone.localdate()))
+        kubes = kube_queryset(self.request.user)
+        rows = selectors.completeness_by_facilitator(period, kubes=kubes)
+        context.update(
+            period=period,
+            period_key=f"{period:%Y-%m}",
+            rows=rows,
+            total=selectors.completeness_total(rows, period),
+            trend=list(reversed(selectors.completeness_trend(period, kubes=kubes))),
+            due_on=report_due_on(period),
+            due_day=due_day(),
+        )
+        return context
+
+
+class MissingReportsView(RoleRequiredMixin, ListView):
+    """Groups whose report for the month has not reached the office, by facilitator."""
+
+    permission_required = ("finances.view_monthlyreport", "groups.view_all_kube")
+    template_name = "finances/missing_reports.html"
+    paginate_by = 50
+    context_object_name = "kubes"
+
+    @cached_property
+    def period(self) -> dt.date:
+        default = last_complete_month(timezone.localdate())
+        return min(_month_from_query(self.request, default), month_start(timezone.localdate()))
+
+    @cached_property
+    def facilitator_id(self) -> int | None:
+        value = self.request.GET.get("pendamping", "")
+        if value == "0":
+            return 0  # groups without a facilitator
+        return int(value) if value.isdigit() else None
+
+    def get_queryset(self):
+        return selectors.missing_reports(
+            self.period, kubes=kube_queryset(self.request.user), facilitator_id=self.facilitator_id
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            period=self.period,
+            period_key=f"{self.period:%Y-%m}",
+            facilitators=selectors.facilitator_choices(),
+            facilitator_id=self.facilitator_id,
+            due_on=report_due_on(self.period),
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+
+# --- A group's finance page ------------------------------------------------------------------
+
+
+class KubeFinanceView(KubeScopedMixin, TemplateView):
+    permission_required = "finances.view_monthlyreport"
+    template_name = "finances/kube_finance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        kube = self.kube
+        cells = selectors.report_months(kube, today=today)
+        points = selectors.month_points(cells)
+        loans = selectors.kube_loans(kube)
+        assets = selectors.kube_assets(kube)
+        context.update(
+            years=selectors.yearly_summary(kube),
+            cells=cells,
+            points=points,
+            chart=charts.income_expenses_figure(points) if points else None,
+            loans=loans,
+            loan_summary=selectors.loan_summary(loans, today),
+            loan_limit=services.loan_limit(),
+            assets=assets,
+            assets_value=selectors.assets_held_value(assets, today),
+            grants=selectors.kube_grants(kube),
+            products=selectors.kube_products(kube),
+            today=today,
+            current_month=month_start(today),
+        )
+        return context
+
+
+# --- Grants, assets, loans, products ---------------------------------------------------------
+
+
+class FinanceFormMixin(KubeScopedMixin, ServiceFormMixin):
+    """Forms on a group's finance page return to it."""
+
+    template_name = "finances/object_form.html"
+    heading = ""
+    anchor = ""
+
+    def get_success_url(self, result=None):
+        url = self.kube.get_absolute_url() if self.anchor == "produk" else self._finance_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+    def _finance_url(self):
+        from django.urls import reverse
+
+        return reverse("finances:kube_finance", kwargs={"pk": self.kube.pk})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"heading": self.heading, "back_url": self.get_success_url()}
+
+
+class ObjectScopedMixin:
+    """An object of the group in the URL (404 if it belongs to another group)."""
+
+    model = None
+    kube_path = "kube"
+
+    @cached_property
+    def object(self):
+        return get_object_or_404(self.model.objects.filter(**{self.kube_path: self.kube}), pk=self.kwargs["object_pk"])
+
+    def get_initial(self):
+        return {name: getattr(self.object, name) for name in self.form_class.base_fields if hasattr(self.object, name)}
+
+
+class GrantCreateView(FinanceFormMixin, FormView):
+    permission_required = "finances.add_grant"
+    form_class = GrantForm
+    heading = _("Catat bantuan")
+    anchor = "bantuan"
+    success_message = _("Bantuan dicatat.")
+
+    def perform(self, form):
+        return services.grant_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+
+
+class GrantUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
+    permission_required = "finances.change_grant"
+    model = Grant
+    form_class = GrantForm
+    heading = _("Ubah bantuan")
+    anchor = "bantuan"
+    success_message = _("Bantuan disimpan.")
+
+    def perform(self, form):
+        return services.grant_update(actor=self.request.user, grant=self.object, **form.cleaned_data)
+
+
+class AssetCreateView(FinanceFormMixin, FormView):
+    permission_required = "finances.add_asset"
+    form_class = AssetForm
+    heading = _("Catat aset")
+    anchor = "aset"
+    success_message = _("Aset dicatat.")
+
+    def perform(self, form):
+        return services.asset_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+
+
+class AssetUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
+    permission_required = "finances.change_asset"
+    model = Asset
+    form_class = AssetForm
+    heading = _("Ubah aset")
+    anchor = "aset"
+    success_message = _("Aset disimpan.")
+
+    def perform(self, form):
+        return services.asset_update(actor=self.request.user, asset=self.object, **form.cleaned_data)
+
+
+class LoanCreateView(FinanceFormMixin, FormView):
+    permission_required = "finances.add_loan"
+    form_class = LoanForm
+    heading = _("Catat pinjaman anggota")
+    anchor = "pinjaman"
+    success_message = _("Pinjaman dicatat.")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"kube": self.kube}
+
+    def perform(self, form):
+        loan, self.warnings = services.loan_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+        return loan
+
+
+class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
+    permission_required = "finances.change_loan"
+    model = Loan
+    kube_path = "membership__kube"
+    form_class = LoanChangeForm
+    heading = _("Ubah pinjaman")
+    anchor = "pinjaman"
+    success_message = _("Pinjaman disimpan.")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"kube": self.kube}
+
+    def perform(self, form):
+        loan, self.warnings = services.loan_update(actor=self.request.user, loan=self.object, **form.cleaned_data)
+        return loan
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"subtitle": self.object.membership.person.name}
+
+
+class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
+    permission_required = "finances.add_repayment"
+    model = Loan
+    kube_path = "membership__kube"
+    form_class = RepaymentForm
+    heading = _("Catat angsuran")
+    anchor = "pinjaman"
+    success_message = _("Angsuran dicatat.")
+
+    def get_initial(self):
+        return {}
+
+    def perform(self, form):
+        return services.repayment_add(actor=self.request.user, loan=self.object, **form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        loan = self.object
+        return super().get_context_data(**kwargs) | {
+            "subtitle": f"{loan.membership.person.name} — {loan.lent_on:%d-%m-%Y}"
+        }
+
+
+class ProductCreateView(FinanceFormMixin, FormView):
+    permission_required = "finances.add_product"
+    form_class = ProductForm
+    heading = _("Tambah produk atau kegiatan")
+    anchor = "produk"
+    success_message = _("Produk atau kegiatan dicatat.")
+
+    def perform(self, form):
+        return services.product_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+
+
+class ProductUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
+    permission_required = "finances.change_product"
+    model = Product
+    form_class = ProductForm
+    heading = _("Ubah produk atau kegiatan")
+    anchor = "produk"
+    success_message = _("Produk atau kegiatan disimpan.")
+
+    def perform(self, form):
+        return services.product_update(actor=self.request.user, product=self.object, **form.cleaned_data)
