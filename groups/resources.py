@@ -19,11 +19,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models.functions import Lower
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export.fields import Field
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kube_registry.importing import (
     BooleanWidget,
@@ -33,6 +31,8 @@ from kube_registry.importing import (
     SheetResource,
     TextWidget,
     chunked,
+    insert_with_history,
+    update_with_history,
 )
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
 from kube_registry.roles import ROLE_FACILITATOR
@@ -114,10 +114,13 @@ def _load_kube_refs(ctx: ImportContext, numbers: set[str]) -> None:
             refs[number] = KubeRef(number, pk, name, founded_on)
 
 
+_KEY_WIDGET = TextWidget()
+
+
 def _key_text(value: object) -> str:
     """A key cell as the text widget reads it, for lookups before the row is checked."""
     try:
-        return TextWidget().clean(value)
+        return _KEY_WIDGET.clean(value)
     except ValueError:
         return ""
 
@@ -182,27 +185,6 @@ def _facilitators() -> dict[str, int]:
         found.setdefault(username.lower(), pk)
         found[username] = pk
     return found
-
-
-def _history_kwargs(ctx: ImportContext) -> dict[str, Any]:
-    return {"default_user": ctx.actor, "default_change_reason": ctx.change_reason}
-
-
-def _bulk_update(ctx: ImportContext, model, changes: dict[int, dict[str, Any]], stage_done: int, total: int) -> None:
-    """Apply {pk: {field: value}} with one history entry per changed row."""
-    now = timezone.now()
-    for block in chunked(list(changes), BLOCK):
-        objs = model.objects.in_bulk(block)
-        fields = {"updated_at"}
-        for pk, values in ((pk, changes[pk]) for pk in block):
-            obj = objs[pk]
-            for name, value in values.items():
-                setattr(obj, name, value)
-            fields.update(values)
-            obj.updated_at = now
-        bulk_update_with_history(list(objs.values()), model, sorted(fields), **_history_kwargs(ctx))
-        stage_done += len(block)
-        ctx.report_progress("write", stage_done, total)
 
 
 # --- kelompok ------------------------------------------------------------------
@@ -399,17 +381,16 @@ class KelompokResource(SheetResource):
 
     def write(self, ctx: ImportContext) -> None:
         new = [plan for plan in self.plans if plan.changes is None]
-        total = len(new) + sum(1 for plan in self.plans if plan.changes)
-        done = 0
+        changes = {plan.ref.pk: plan.changes for plan in self.plans if plan.changes}
+        done, total = 0, len(new) + len(changes)
         for block in chunked(new, BLOCK):
-            objs = [Kube(no_registrasi=plan.ref.no_registrasi, **plan.values) for plan in block]
-            bulk_create_with_history(objs, Kube, **_history_kwargs(ctx))
-            for plan, obj in zip(block, objs, strict=True):
-                plan.ref.pk = obj.pk
+            rows = [{"no_registrasi": plan.ref.no_registrasi, **plan.values} for plan in block]
+            for plan, pk in zip(block, insert_with_history(ctx, Kube, rows), strict=True):
+                plan.ref.pk = pk
             done += len(block)
             ctx.report_progress("write", done, total)
-        changes = {plan.ref.pk: plan.changes for plan in self.plans if plan.changes}
-        _bulk_update(ctx, Kube, changes, done, total)
+        update_with_history(ctx, Kube, changes)
+        ctx.report_progress("write", total, total)
 
 
 # --- anggota -------------------------------------------------------------------
@@ -433,6 +414,8 @@ MEMBERSHIP_COLUMNS = {
 MEMBERSHIP_FIELDS = ("role", "joined_on", "left_on", "leave_reason")
 PERSON_FIELDS = ("name", "sex", "birth_on", "kk", "phone", "is_dtks", "is_pkh")
 COLUMN_OF = {v: k for k, v in {**PERSON_COLUMNS, **MEMBERSHIP_COLUMNS}.items()}
+PERSON_ITEMS = tuple(PERSON_COLUMNS.items())
+MEMBERSHIP_ITEMS = tuple(MEMBERSHIP_COLUMNS.items())
 
 
 @dataclass
@@ -597,11 +580,14 @@ class AnggotaResource(SheetResource):
             if sex and sex != info.sex:
                 errors.setdefault("jenis_kelamin", self._nik_disagreement(info.nik, ctx, sex=sex))
             birth_on = values.get("tanggal_lahir")
-            if birth_on and "tanggal_lahir" not in errors:
-                try:
-                    parse_nik(info.nik, birth_on=birth_on, today=ctx.today)
-                except IdNumberError as exc:
-                    errors["tanggal_lahir"] = str(exc)
+            nik_birth = info.birth_on
+            # The NIK holds DDMMYY only: the century cannot disagree (nik.parse_nik).
+            if birth_on and (birth_on.day, birth_on.month, birth_on.year % 100) != (
+                nik_birth.day,
+                nik_birth.month,
+                nik_birth.year % 100,
+            ):
+                errors.setdefault("tanggal_lahir", self._nik_disagreement(info.nik, ctx, birth_on=birth_on))
         kk_warnings: list[str] = []
         if values.get("no_kk"):
             try:
@@ -634,19 +620,27 @@ class AnggotaResource(SheetResource):
                 self.persons[info.nik] = person
                 for warning in [*info.warnings, *kk_warnings]:
                     ctx.warning(number, "nik" if warning in info.warnings else "no_kk", warning)
-            given = {PERSON_COLUMNS[c]: v for c, v in values.items() if c in PERSON_COLUMNS and v not in ("", None)}
-            for name, value in given.items():
-                if name in person.given and person.given[name] != value:
-                    other = _display(person.given[name])
-                    errors.setdefault(
-                        COLUMN_OF[name], _(MSG_PERSON_DIFFERS).format(row=person.given_at[name], other=other)
-                    )
-            if errors:
-                person = None
+            given = {}
+            for column, attr in PERSON_ITEMS:
+                value = values.get(column)
+                if value is not None and value != "":
+                    given[attr] = value
+            if not person.given:  # the person's first row, by far the common case
+                person.given = given
+                person.given_at = dict.fromkeys(given, number)
             else:
                 for name, value in given.items():
-                    person.given.setdefault(name, value)
-                    person.given_at.setdefault(name, number)
+                    if name in person.given and person.given[name] != value:
+                        other = _display(person.given[name])
+                        errors.setdefault(
+                            COLUMN_OF[name], _(MSG_PERSON_DIFFERS).format(row=person.given_at[name], other=other)
+                        )
+                if errors:
+                    person = None
+                else:
+                    for name, value in given.items():
+                        person.given.setdefault(name, value)
+                        person.given_at.setdefault(name, number)
 
         plan = None
         if person is not None:
@@ -670,7 +664,11 @@ class AnggotaResource(SheetResource):
     def _plan_membership(
         self, number: int, values: dict, person: _PersonPlan, kube: KubeRef, errors: dict, ctx: ImportContext
     ) -> _MembershipPlan | None:
-        given = {MEMBERSHIP_COLUMNS[c]: v for c, v in values.items() if c in MEMBERSHIP_COLUMNS and v not in ("", None)}
+        given = {}
+        for column, attr in MEMBERSHIP_ITEMS:
+            value = values.get(column)
+            if value is not None and value != "":
+                given[attr] = value
         candidates = [c for c in self.stored_memberships.get(person.pk, []) if kube.pk and c["kube_id"] == kube.pk]
         current = _match_membership(candidates, given)
         if current is not None:
@@ -788,24 +786,23 @@ class AnggotaResource(SheetResource):
         total = len(new_persons) + len(changed_persons) + len(new_memberships) + len(changed_memberships)
         done = 0
         for block in chunked(new_persons, BLOCK):
-            objs = [Person(nik=person.nik, **person.final()) for person in block]
-            bulk_create_with_history(objs, Person, **_history_kwargs(ctx))
-            for person, obj in zip(block, objs, strict=True):
-                person.pk = obj.pk
+            rows = [{"nik": person.nik, **person.final()} for person in block]
+            for person, pk in zip(block, insert_with_history(ctx, Person, rows), strict=True):
+                person.pk = pk
             done += len(block)
             ctx.report_progress("write", done, total)
-        _bulk_update(ctx, Person, changed_persons, done, total)
+        update_with_history(ctx, Person, changed_persons)
         done += len(changed_persons)
-        self._release_places(changed_memberships)
-        _bulk_update(ctx, Membership, changed_memberships, done, total)
+        self._release_places(ctx, changed_memberships)
+        update_with_history(ctx, Membership, changed_memberships)
         done += len(changed_memberships)
         for block in chunked(new_memberships, BLOCK):
-            objs = [Membership(person_id=plan.person.pk, kube_id=plan.kube.pk, **plan.values) for plan in block]
-            bulk_create_with_history(objs, Membership, **_history_kwargs(ctx))
+            rows = [{"person_id": plan.person.pk, "kube_id": plan.kube.pk, **plan.values} for plan in block]
+            insert_with_history(ctx, Membership, rows)
             done += len(block)
             ctx.report_progress("write", done, total)
 
-    def _release_places(self, changes: dict[int, dict[str, Any]]) -> None:
+    def _release_places(self, ctx: ImportContext, changes: dict[int, dict[str, Any]]) -> None:
         """Free officer places and active memberships before any row takes them.
 
         The database checks each row as it is written, so swapping two officers or
@@ -818,12 +815,7 @@ class AnggotaResource(SheetResource):
             plan = by_pk[pk]
             if plan.current["left_on"] is None and ("role" in change or "left_on" in change):
                 release[pk] = plan.values | ({"role": Role.ANGGOTA} if "role" in change else {})
-        for block in chunked(list(release), BLOCK):
-            objs = Membership.objects.in_bulk(block)
-            for pk, obj in objs.items():
-                for name, value in release[pk].items():
-                    setattr(obj, name, value)
-            Membership.objects.bulk_update(list(objs.values()), list(MEMBERSHIP_FIELDS))
+        update_with_history(ctx, Membership, release, history=False)
 
 
 def _display(value: Any) -> str:

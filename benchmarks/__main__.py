@@ -1,0 +1,5 @@
+import sys
+
+from benchmarks.import_bench import main
+
+sys.exit(main())
