@@ -226,7 +226,7 @@ def completeness_by_facilitator(period: dt.date, *, kubes: QuerySet[Kube] | None
             verified=Count("report", filter=Q(report__status=ReportStatus.VERIFIED)),
             on_time=Count("report", filter=Q(report__first_submitted_at__lt=_deadline(period))),
         )
-        .order_by("facilitator__username")
+        .order_by(F("facilitator__username").asc(nulls_last=True))
     )
     result = []
     for row in rows:
@@ -311,7 +311,7 @@ def missing_reports(period: dt.date, *, kubes: QuerySet[Kube], facilitator_id: i
         .filter(Q(report__isnull=True) | Q(report__status=ReportStatus.DRAFT))
         .annotate(report_pk=F("report__pk"), report_status=F("report__status"))
         .select_related("facilitator", "kelurahan")
-        .order_by("facilitator__username", "name")
+        .order_by(F("facilitator__username").asc(nulls_last=True), "name")
     )
     if facilitator_id is not None:
         queryset = queryset.filter(facilitator_id=facilitator_id or None)
