@@ -244,6 +244,23 @@ class KelompokResource(SheetResource):
 
     # Added by the export; read past without a warning.
     ignored_columns = ("jumlah_anggota", "kategori", "skor", "tanggal_penilaian")
+    example_row = {
+        "no_registrasi": "6474-2014-901",
+        "nama_kube": "KUBE Contoh Mekar",
+        "kecamatan": "Bontang Utara",
+        "kelurahan": "Guntung",
+        "rt": "07",
+        "alamat": "Jl. Contoh No. 1",
+        "tanggal_berdiri": "12-04-2014",
+        "jenis_usaha": "produksi",
+        "uraian_usaha": "Kompos padat, pupuk organik cair",
+        "wilayah": "perkotaan",
+        "prakarsa": "masyarakat",
+        "pendamping": "pendamping1",
+        "status": "aktif",
+        "lkm_koperasi": "koperasi",
+        "tanggal_lkm_koperasi": "12 Agustus 2017",
+    }
 
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         self.plans: list[_KubePlan] = []
@@ -513,6 +530,22 @@ class AnggotaResource(SheetResource):
     dtks = Field(attribute="person__is_dtks", column_name="dtks", widget=BooleanWidget())
     pkh = Field(attribute="person__is_pkh", column_name="pkh", widget=BooleanWidget())
     telepon = Field(attribute="person__phone", column_name="telepon", widget=TextWidget(max_length=30))
+
+    example_row = {
+        "no_registrasi": "6474-2014-901",
+        "nik": "6474 0157 0580 0901",
+        "no_kk": "6474 0112 1500 0123",
+        "nama": "Siti Contoh",
+        "jenis_kelamin": "P",
+        "tanggal_lahir": "17-05-1980",
+        "jabatan": "ketua",
+        "tanggal_masuk": "12-04-2014",
+        "tanggal_keluar": "",
+        "alasan_keluar": "",
+        "dtks": "ya",
+        "pkh": "tidak",
+        "telepon": "0812 5555 0101",
+    }
 
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         self.persons: dict[str, _PersonPlan] = {}

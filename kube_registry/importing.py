@@ -56,6 +56,7 @@ MSG_SHEET_TWICE = gettext_noop("Lembar “{name}” muncul dua kali; hanya yang 
 MSG_COLUMN_MISSING = gettext_noop("Kolom wajib “{column}” tidak ada; lembar ini tidak dapat dibaca.")
 MSG_COLUMN_IGNORED = gettext_noop("Kolom “{column}” tidak dikenal dan diabaikan.")
 MSG_COLUMN_TWICE = gettext_noop("Kolom “{column}” muncul dua kali.")
+MSG_EXAMPLE_ROW = gettext_noop("Baris contoh dari templat diabaikan.")
 MSG_REQUIRED = gettext_noop("Wajib diisi.")
 MSG_TOO_LONG = gettext_noop("Terlalu panjang: paling banyak {limit} karakter (tertulis {count}).")
 MSG_CHOICE = gettext_noop("Nilai “{value}” tidak dikenal; pilih salah satu: {options}.")
@@ -184,6 +185,10 @@ class Table:
 
 def _is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _cell_text(cell: Cell) -> str:
+    return "" if cell is None else str(cell).strip()
 
 
 def _data_rows(raw_rows: Iterable[list[Cell]], first_row_number: int) -> Iterator[tuple[int, list[Cell]]]:
@@ -486,6 +491,8 @@ class SheetResource(ie_resources.Resource):
     """
 
     ignored_columns: tuple[str, ...] = ()
+    # The template's second row (column -> text); a row left exactly so is skipped.
+    example_row: dict[str, str] = {}
 
     @classmethod
     def column_names(cls) -> list[str]:
@@ -565,10 +572,16 @@ class SheetResource(ie_resources.Resource):
         pairs = list(positions.items())
         self._readers = self._readers_for(positions)
 
+        example = {column: str(value) for column, value in self.example_row.items() if column in positions}
+
         def as_dicts() -> Iterator[tuple[int, dict[str, Cell]]]:
             for number, cells in table.rows:
                 width = len(cells)
-                yield number, {column: cells[i] if i < width else None for column, i in pairs}
+                row = {column: cells[i] if i < width else None for column, i in pairs}
+                if example and all(_cell_text(row[column]) == value for column, value in example.items()):
+                    ctx.warning(number, "", _(MSG_EXAMPLE_ROW))
+                    continue
+                yield number, row
 
         self.plan_rows(as_dicts(), table.row_count, ctx)
 

@@ -206,3 +206,11 @@ def test_unmasked_export_imports_back_to_the_same_data(tmp_path, registry, facil
     call_command("import_registry", str(path), stdout=again)
     assert "kelompok: created=0 updated=0 unchanged=2 invalid=0" in again.getvalue()
     assert "anggota: created=0 updated=0 unchanged=5 invalid=0" in again.getvalue()
+
+
+def test_xlsx_writer_drops_characters_xml_cannot_hold(tmp_path):
+    path = tmp_path / "x.xlsx"
+    with exports.XlsxWriter(str(path)) as workbook:
+        workbook.add_sheet("s", ["a", "b"], [["Mekar\x00 Sari\x0b", dt.datetime(2024, 1, 2, 3, 4)]])
+
+    assert sheet_rows(path, "s") == [["a", "b"], ["Mekar Sari", dt.datetime(2024, 1, 2, 3, 4)]]
