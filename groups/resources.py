@@ -80,6 +80,10 @@ MSG_ACTIVE_TWICE_IN_FILE = gettext_noop(
     "Isi tanggal_keluar untuk salah satunya."
 )
 MSG_ROLE_TAKEN_IN_FILE = gettext_noop("KUBE ini sudah memiliki {role} aktif: {name} (baris {row}).")
+MSG_ID_AS_NUMBER = gettext_noop(
+    "Nomor ini tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit: periksa digit terakhirnya "
+    "dan format kolomnya sebagai teks."
+)
 MSG_LEFT_NEEDS_REASON = gettext_noop("Isi alasan_keluar bila tanggal_keluar diisi.")
 MSG_REASON_NEEDS_DATE = gettext_noop("Isi tanggal_keluar bila alasan_keluar diisi.")
 
@@ -653,6 +657,9 @@ class AnggotaResource(SheetResource):
                 self.persons[info.nik] = person
                 for warning in [*info.warnings, *kk_warnings]:
                     ctx.warning(number, "nik" if warning in info.warnings else "no_kk", warning)
+                for column in ("nik", "no_kk"):
+                    if isinstance(row.get(column), float):
+                        ctx.warning(number, column, _(MSG_ID_AS_NUMBER))
             given = {}
             for column, attr in PERSON_ITEMS:
                 value = values.get(column)

@@ -891,7 +891,10 @@ def _apply(tables: dict[str, Table], result: ImportResult, *, actor, dry_run: bo
             ctx.sheet = spec.name
             result.sheets.setdefault(spec.name, SheetCounts())
             resource = spec.resource_class()
+            first_error = len(result.errors)
             resource.plan(table, ctx)
+            # Rules across rows report after the row checks: show the sheet's errors in row order.
+            result.errors[first_error:] = sorted(result.errors[first_error:], key=lambda message: message.row)
             planned.append((spec.name, resource))
         if not result.errors:
             try:

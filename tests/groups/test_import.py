@@ -183,6 +183,7 @@ def test_import_messy_workbook_stores_normalised_values(messy_workbook, facilita
 
     assert "kelompok:1:catatan_petugas: Kolom “catatan_petugas” tidak dikenal dan diabaikan." in out
     assert "anggota:1:keterangan:" in out
+    assert "anggota:4:nik: Nomor ini tersimpan sebagai angka" in out  # Excel keeps 15 digits of a number
     assert "kelompok: created=3 updated=0 unchanged=0 invalid=0" in out
     assert "anggota: created=3 updated=0 unchanged=0 invalid=0" in out
     mekar = Kube.objects.get(no_registrasi="6474-2014-001")
