@@ -439,7 +439,7 @@ PERSON_ITEMS = tuple(PERSON_COLUMNS.items())
 MEMBERSHIP_ITEMS = tuple(MEMBERSHIP_COLUMNS.items())
 
 
-@dataclass
+@dataclass(slots=True)
 class _PersonPlan:
     nik: str
     pk: int | None
@@ -463,7 +463,7 @@ class _PersonPlan:
         return {f: final[f] for f in PERSON_FIELDS if self.current[f] != final[f]}
 
 
-@dataclass
+@dataclass(slots=True)
 class _MembershipPlan:
     row: int
     person: _PersonPlan
@@ -655,8 +655,9 @@ class AnggotaResource(SheetResource):
                     first_row=number,
                 )
                 self.persons[info.nik] = person
-                for warning in [*info.warnings, *kk_warnings]:
-                    ctx.warning(number, "nik" if warning in info.warnings else "no_kk", warning)
+                if info.warnings or kk_warnings:
+                    for warning in [*info.warnings, *kk_warnings]:
+                        ctx.warning(number, "nik" if warning in info.warnings else "no_kk", warning)
                 for column in ("nik", "no_kk"):
                     if isinstance(row.get(column), float):
                         ctx.warning(number, column, _(MSG_ID_AS_NUMBER))

@@ -535,3 +535,20 @@ def test_example_row_of_the_template_is_skipped(tmp_path, kube):
     assert "anggota:2:: Baris contoh dari templat diabaikan." in out
     assert "anggota: created=1" in out
     assert not Person.objects.filter(name="Siti Contoh").exists()
+
+
+def test_kelompok_row_updates_a_stored_group(tmp_path, kube, other_facilitator, officer):
+    row = [kube.no_registrasi, "KUBE Mekar Baru", "Bontang Utara", "Guntung", "", "", "2020-04-01", "jasa"]
+    row += ["", "", "", "pendamping2", "bubar", "", ""]
+    path = write_workbook(tmp_path / "k.xlsx", {"kelompok": [KELOMPOK, row]})
+
+    out = import_ok(path, "--user", officer.username)
+
+    assert "kelompok: created=0 updated=1 unchanged=0 invalid=0" in out
+    kube.refresh_from_db()
+    assert (kube.name, kube.business_field, kube.status) == ("KUBE Mekar Baru", "jasa", KubeStatus.BUBAR)
+    assert kube.facilitator == other_facilitator
+    assert kube.rt == "07"  # an empty optional cell leaves the stored value
+    latest = kube.history.first()
+    assert (latest.history_type, latest.history_user, latest.name) == ("~", officer, "KUBE Mekar Baru")
+    assert kube.history.count() == 2
