@@ -73,7 +73,16 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             *(f"view_{m}" for m in ("grant", "asset", "loan", "repayment")),
         ],
     },
-    "partnerships": {},
+    "partnerships": {
+        ROLE_ADMIN: [
+            *(f"{a}_{m}" for m in ("partner", "partnership") for a in _CRUD),
+            "merge_partner",
+            "view_partnermerge",
+        ],
+        ROLE_OFFICER: [f"{a}_{m}" for m in ("partner", "partnership") for a in ("add", "change", "view")],
+        # Partners are the office's list; a facilitator picks from it for their own groups.
+        ROLE_FACILITATOR: ["view_partner", *(f"{a}_partnership" for a in ("add", "change", "view"))],
+    },
     "assessments": {},
 }
 

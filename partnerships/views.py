@@ -1,0 +1,277 @@
+"""Pages of the partner network: a group's partnerships, the city's partners, merging.
+
+Access as in the registry: anonymous users are sent to sign in; a signed-in user
+without the permission gets 403; a group outside `visible_to(user)` is 404, and so is
+a partnership that is not the URL's group's. The city pages need `view_all_kube` too,
+so a facilitator (who sees only their own groups) gets 403 there.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView
+
+from groups.models import Kube
+from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry.roles import RoleRequiredMixin
+
+from . import services
+from .forms import (
+    CityFilterForm,
+    PartnerForm,
+    PartnerMergeForm,
+    PartnershipAddForm,
+    PartnershipEditForm,
+    PartnershipEndForm,
+)
+from .models import Partner, PartnerKind, Partnership, PartnershipForm
+from .selectors import (
+    kube_network,
+    kubes_without_partner,
+    network_totals,
+    partner_merges,
+    partner_partnerships,
+    partner_summary,
+)
+
+CITY_PERMISSIONS = ("partnerships.view_partner", "groups.view_all_kube")
+FORM_METHODS = ["get", "head", "post"]
+READ_METHODS = ["get", "head"]
+
+
+def network_section_context(request, kube: Kube) -> dict:
+    """The group profile's "Jejaring kemitraan" panel: one query."""
+    user = request.user
+    if not user.has_perm("partnerships.view_partnership"):
+        return {"visible": False}
+    return {
+        "visible": True,
+        "network": kube_network(kube, day=timezone.localdate()),
+        "forms": PartnershipForm.choices,
+        "can_add": user.has_perm("partnerships.add_partnership"),
+        "can_change": user.has_perm("partnerships.change_partnership"),
+    }
+
+
+# --- A group's partnerships -------------------------------------------------------------
+
+
+class PartnershipAddView(KubeScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "partnerships.add_partnership"
+    form_class = PartnershipAddForm
+    template_name = "partnerships/partnership_form.html"
+    http_method_names = FORM_METHODS
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"can_add_partner": self.request.user.has_perm("partnerships.add_partner")}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        actor = self.request.user
+        with transaction.atomic():  # a refused partnership leaves no new partner behind
+            partner = data["partner"]
+            if partner is None:
+                try:
+                    partner = services.partner_create(
+                        actor=actor, name=data["new_partner_name"], kind=data["new_partner_kind"]
+                    )
+                except ValidationError as exc:
+                    # The service names its own field ("name"); on this form it is the new name's.
+                    found = exc.message_dict.get("name") if hasattr(exc, "error_dict") else None
+                    raise ValidationError({"new_partner_name": found or exc.messages}) from exc
+            partnership = services.partnership_add(
+                actor=actor,
+                kube=self.kube,
+                partner=partner,
+                forms=data["forms"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+            )
+        self.success_message = _("Kemitraan dengan {partner} dicatat ({forms}).").format(
+            partner=partner.name, forms=partnership.forms_display
+        )
+        return partnership
+
+    def get_success_url(self, result=None):
+        return f"{self.kube.get_absolute_url()}#kemitraan"
+
+
+class PartnershipScopedMixin(KubeScopedMixin):
+    http_method_names = FORM_METHODS
+
+    @cached_property
+    def partnership(self) -> Partnership:
+        return get_object_or_404(
+            Partnership.objects.select_related("partner"), kube=self.kube, pk=self.kwargs["partnership_pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"partnership": self.partnership}
+
+    def get_success_url(self, result=None):
+        return f"{self.kube.get_absolute_url()}#kemitraan"
+
+
+class PartnershipUpdateView(PartnershipScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "partnerships.change_partnership"
+    form_class = PartnershipEditForm
+    template_name = "partnerships/partnership_edit.html"
+
+    def get_initial(self):
+        return PartnershipEditForm.initial_for(self.partnership)
+
+    def perform(self, form):
+        partnership = services.partnership_update(
+            actor=self.request.user, partnership=self.partnership, **form.cleaned_data
+        )
+        self.success_message = _("Kemitraan dengan {partner} disimpan.").format(partner=partnership.partner.name)
+        return partnership
+
+
+class PartnershipEndView(PartnershipScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "partnerships.change_partnership"
+    form_class = PartnershipEndForm
+    template_name = "partnerships/partnership_end.html"
+
+    def perform(self, form):
+        partnership = services.partnership_end(
+            actor=self.request.user, partnership=self.partnership, ended_on=form.cleaned_data["ended_on"]
+        )
+        self.success_message = _("Kemitraan dengan {partner} tercatat berakhir.").format(
+            partner=partnership.partner.name
+        )
+        return partnership
+
+
+# --- The city's partners ----------------------------------------------------------------
+
+
+class PartnerListView(RoleRequiredMixin, TemplateView):
+    """Every partner with the groups it works with, by form, and the groups with none."""
+
+    permission_required = CITY_PERMISSIONS
+    template_name = "partnerships/partner_list.html"
+    http_method_names = READ_METHODS
+    without_page_size = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = CityFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        day = filters.get("day") or timezone.localdate()
+        kind = filters.get("kind") or ""
+        kubes = Kube.objects.visible_to(self.request.user)
+        if filters.get("kecamatan"):
+            kubes = kubes.filter(kelurahan__kecamatan=filters["kecamatan"])
+        without = kubes_without_partner(kubes=kubes, day=day, kind=kind)
+        paginator, page, without_rows, is_paginated = self.paginate(without)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            day=day,
+            is_today=day == timezone.localdate(),
+            kind_label=PartnerKind(kind).label if kind else "",
+            partners=list(partner_summary(kubes=kubes, day=day, kind=kind)),
+            totals=network_totals(kubes=kubes, day=day, kind=kind),
+            forms=PartnershipForm.choices,
+            without=without_rows,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=is_paginated,
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+    def paginate(self, queryset):
+        paginator = Paginator(queryset, self.without_page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, paginator.num_pages > 1
+
+
+class PartnerDetailView(RoleRequiredMixin, TemplateView):
+    permission_required = CITY_PERMISSIONS
+    template_name = "partnerships/partner_detail.html"
+    http_method_names = READ_METHODS
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partner = get_object_or_404(Partner, pk=self.kwargs["pk"])
+        kubes = Kube.objects.visible_to(self.request.user)
+        context.update(
+            partner=partner,
+            network=partner_partnerships(partner, kubes=kubes, day=timezone.localdate()),
+            forms=PartnershipForm.choices,
+            merges=partner_merges(partner),
+        )
+        return context
+
+
+class PartnerCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "partnerships.add_partner"
+    form_class = PartnerForm
+    template_name = "partnerships/partner_form.html"
+    http_method_names = FORM_METHODS
+
+    def perform(self, form):
+        partner = services.partner_create(actor=self.request.user, **form.cleaned_data)
+        self.success_message = _("Mitra {name} terdaftar.").format(name=partner.name)
+        return partner
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+
+class PartnerScopedMixin(RoleRequiredMixin):
+    http_method_names = FORM_METHODS
+
+    @cached_property
+    def partner(self) -> Partner:
+        return get_object_or_404(Partner, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"partner": self.partner}
+
+    def get_success_url(self, result=None):
+        return self.partner.get_absolute_url()
+
+
+class PartnerUpdateView(PartnerScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "partnerships.change_partner"
+    form_class = PartnerForm
+    template_name = "partnerships/partner_form.html"
+    success_message = gettext_lazy("Data mitra disimpan.")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"instance": Partner.objects.get(pk=self.partner.pk)}
+
+    def perform(self, form):
+        return services.partner_update(actor=self.request.user, partner=self.partner, **form.cleaned_data)
+
+
+class PartnerMergeView(PartnerScopedMixin, ServiceFormMixin, FormView):
+    """Admins fold a duplicate partner into this one (also reached from the Django admin's action)."""
+
+    permission_required = "partnerships.merge_partner"
+    form_class = PartnerMergeForm
+    template_name = "partnerships/partner_merge.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"keep": self.partner}
+
+    def get_initial(self):
+        return {"remove": self.request.GET.get("duplicate")}
+
+    def perform(self, form):
+        removed = form.cleaned_data["remove"]
+        removed_name = removed.name
+        result = services.partner_merge(actor=self.request.user, keep=self.partner, remove=removed)
+        self.success_message = _(
+            "Mitra {removed} digabung ke {kept}: {moved} kemitraan dipindahkan, {combined} disatukan."
+        ).format(removed=removed_name, kept=result.kept.name, moved=result.moved, combined=result.combined)
+        return result
