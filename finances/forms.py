@@ -191,13 +191,6 @@ def report_initial(report, memberships) -> dict:
     return initial
 
 
-class ReviewForm(forms.Form):
-    """The officer's comment when returning a report, or reason when reopening one."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    comment = forms.CharField(label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 class GrantForm(forms.Form):
     source = forms.ChoiceField(label=_("Sumber"), choices=GrantSource.choices)
     amount = MoneyField(label=_("Jumlah"))

@@ -33,7 +33,6 @@ from .forms import (
     MonthlyReportForm,
     ProductForm,
     RepaymentForm,
-    ReviewForm,
     report_initial,
 )
 from .models import Asset, Grant, Loan, MonthlyReport, Product, ReportStatus
@@ -176,7 +175,8 @@ class ReportDetailView(ReportScopedMixin, TemplateView):
             can_review=can_verify and report.status == ReportStatus.SUBMITTED,
             can_reopen=can_verify and report.status == ReportStatus.VERIFIED,
             due_on=report_due_on(report.period),
-            review_form=ReviewForm(initial={"version": report.version}),
+            is_late=bool(report.first_submitted_at)
+            and timezone.localtime(report.first_submitted_at).date() > report_due_on(report.period),
         )
         return context
 

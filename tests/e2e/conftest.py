@@ -67,3 +67,21 @@ def page(page):
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
     return page
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serialized_rollback_survives_playwright(django_db_setup):
+    """Keep `serialized_rollback` working for every browser test on a worker.
+
+    Django keeps the database contents to restore on the connection object, and
+    connections are per context; Playwright's sync API runs the tests in another
+    context, where a fresh connection has nothing to restore, so the second browser
+    test after an ordinary database test met an empty database (no roles, no regions).
+    Kept on the class, the contents are found from any context.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            type(connections[alias])._test_serialized_contents = contents
