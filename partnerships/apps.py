@@ -8,9 +8,11 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from kube_registry.demo_hooks import DemoBuilder, register_demo_builder
+        from kube_registry.importing import register_sheet
         from kube_registry.sections import ProfileSection, register_profile_section
 
         from .demo import build_partnerships
+        from .resources import KemitraanResource
         from .views import network_section_context
 
         register_profile_section(
@@ -22,3 +24,4 @@ class PartnershipsConfig(AppConfig):
             )
         )
         register_demo_builder(DemoBuilder(key="partnerships", order=30, build=build_partnerships))
+        register_sheet("kemitraan", KemitraanResource)

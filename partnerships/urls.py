@@ -17,6 +17,7 @@ urlpatterns = [
         name="partnership_end",
     ),
     path("mitra/", views.PartnerListView.as_view(), name="partner_list"),
+    path("mitra/ekspor/", views.PartnershipExportView.as_view(), name="partnership_export"),
     path("mitra/tambah/", views.PartnerCreateView.as_view(), name="partner_create"),
     path("mitra/<int:pk>/", views.PartnerDetailView.as_view(), name="partner_detail"),
     path("mitra/<int:pk>/ubah/", views.PartnerUpdateView.as_view(), name="partner_update"),

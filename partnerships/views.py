@@ -9,11 +9,13 @@ so a facilitator (who sees only their own groups) gets 403 there.
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kube
@@ -21,6 +23,7 @@ from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
+from .exports import kemitraan_csv_bytes, kemitraan_xlsx_bytes
 from .forms import (
     CityFilterForm,
     PartnerForm,
@@ -40,6 +43,7 @@ from .selectors import (
 )
 
 CITY_PERMISSIONS = ("partnerships.view_partner", "groups.view_all_kube")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_METHODS = ["get", "head", "post"]
 READ_METHODS = ["get", "head"]
 
@@ -151,6 +155,19 @@ class PartnershipEndView(PartnershipScopedMixin, ServiceFormMixin, FormView):
 # --- The city's partners ----------------------------------------------------------------
 
 
+def city_filters(request) -> tuple[CityFilterForm, dict]:
+    """The city view's filter form, bound to the query string, and its clean values ({} if invalid)."""
+    form = CityFilterForm(request.GET or None)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def city_kubes(user, filters: dict):
+    kubes = Kube.objects.visible_to(user)
+    if filters.get("kecamatan"):
+        kubes = kubes.filter(kelurahan__kecamatan=filters["kecamatan"])
+    return kubes
+
+
 class PartnerListView(RoleRequiredMixin, TemplateView):
     """Every partner with the groups it works with, by form, and the groups with none."""
 
@@ -161,13 +178,10 @@ class PartnerListView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = CityFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        form, filters = city_filters(self.request)
         day = filters.get("day") or timezone.localdate()
         kind = filters.get("kind") or ""
-        kubes = Kube.objects.visible_to(self.request.user)
-        if filters.get("kecamatan"):
-            kubes = kubes.filter(kelurahan__kecamatan=filters["kecamatan"])
+        kubes = city_kubes(self.request.user, filters)
         without = kubes_without_partner(kubes=kubes, day=day, kind=kind)
         paginator, page, without_rows, is_paginated = self.paginate(without)
         query = self.request.GET.copy()
@@ -192,6 +206,27 @@ class PartnerListView(RoleRequiredMixin, TemplateView):
         paginator = Paginator(queryset, self.without_page_size)
         page = paginator.get_page(self.request.GET.get("page"))
         return paginator, page, page.object_list, paginator.num_pages > 1
+
+
+class PartnershipExportView(RoleRequiredMixin, View):
+    """The kemitraan sheet (past partnerships too) of the groups and partner kind the city view shows."""
+
+    permission_required = CITY_PERMISSIONS
+    http_method_names = READ_METHODS
+
+    def get(self, request, *args, **kwargs):
+        _form, filters = city_filters(request)
+        partnerships = Partnership.objects.filter(kube__in=city_kubes(request.user, filters).values("pk"))
+        if filters.get("kind"):
+            partnerships = partnerships.filter(partner__kind=filters["kind"])
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(kemitraan_csv_bytes(partnerships), content_type="text/csv; charset=utf-8")
+            extension = "csv"
+        else:
+            response = HttpResponse(kemitraan_xlsx_bytes(partnerships), content_type=XLSX_TYPE)
+            extension = "xlsx"
+        response["Content-Disposition"] = f'attachment; filename="kemitraan.{extension}"'
+        return response
 
 
 class PartnerDetailView(RoleRequiredMixin, TemplateView):

@@ -18,6 +18,7 @@ MATRIX = {
     "partnerships:partnership_update": GROUP_PAGE,
     "partnerships:partnership_end": GROUP_PAGE,
     "partnerships:partner_list": CITY_PAGE,
+    "partnerships:partnership_export": CITY_PAGE,
     "partnerships:partner_create": CITY_PAGE,
     "partnerships:partner_detail": CITY_PAGE,
     "partnerships:partner_update": CITY_PAGE,
@@ -48,7 +49,7 @@ def url_for(name, partnership):
         return reverse(name, kwargs={"pk": partnership.kube_id})
     if name in GROUP_URLS:
         return reverse(name, kwargs={"pk": partnership.kube_id, "partnership_pk": partnership.pk})
-    if name in {"partnerships:partner_list", "partnerships:partner_create"}:
+    if name in {"partnerships:partner_list", "partnerships:partner_create", "partnerships:partnership_export"}:
         return reverse(name)
     return reverse(name, kwargs={"pk": partnership.partner_id})
 
@@ -101,6 +102,8 @@ def test_pages_refuse_other_methods(client_for, admin_user, partnership, name, m
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["partnerships:partner_list", "partnerships:partner_detail"])
+@pytest.mark.parametrize(
+    "name", ["partnerships:partner_list", "partnerships:partner_detail", "partnerships:partnership_export"]
+)
 def test_read_only_pages_refuse_post(client_for, officer, partnership, name):
     assert client_for(officer).post(url_for(name, partnership)).status_code == 405
