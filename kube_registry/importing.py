@@ -755,6 +755,17 @@ def _history_layout(ctx: "ImportContext", table: _Table, history: _Table, kind: 
     return columns, lambda values, pk: [*(values[i] for i in tracked), pk, *constants]
 
 
+def _history_model(model):
+    """The model's django-simple-history table, or None for a model without history."""
+    from simple_history.exceptions import NotHistoricalModelError
+    from simple_history.utils import get_history_model_for_model
+
+    try:
+        return get_history_model_for_model(model)
+    except NotHistoricalModelError:
+        return None
+
+
 def insert_with_history(ctx: "ImportContext", model, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows (attname -> value; defaults fill the rest) and their `+` history; returns the new pks."""
     if not rows:
@@ -769,7 +780,10 @@ def insert_with_history(ctx: "ImportContext", model, rows: list[dict[str, Any]])
         return _insert_with_simple_history(ctx, model, rows)
     values = [table.values(row) for row in rows]
     ids = _insert(table, [table.columns[name] for name in table.attnames], values, returning=True)
-    history = _Table(model.history.model, connection)
+    history_model = _history_model(model)
+    if history_model is None:
+        return ids
+    history = _Table(history_model, connection)
     columns, build = _history_layout(ctx, table, history, "+", now)
     _insert(history, columns, [build(row, pk) for row, pk in zip(values, ids, strict=True)], returning=False)
     return ids
@@ -780,6 +794,8 @@ def _insert_with_simple_history(ctx: "ImportContext", model, rows: list[dict[str
     from simple_history.utils import bulk_create_with_history
 
     objs = [model(**row) for row in rows]
+    if _history_model(model) is None:
+        return [obj.pk for obj in model._default_manager.bulk_create(objs)]
     saved = bulk_create_with_history(objs, model, default_user=ctx.actor, default_change_reason=ctx.change_reason)
     return [obj.pk for obj in saved]
 
@@ -803,9 +819,10 @@ def update_with_history(ctx: "ImportContext", model, changes: dict[int, dict[str
             sql = f"UPDATE {table.quoted} SET {assignments} WHERE {table.quote(table.pk.column)} = %s"
             params = [[table.adapt(name, changes[pk][name]) for name in attnames] + [pk] for pk in pks]
             cursor.executemany(sql, params)
-    if not history:
+    history_model = _history_model(model)
+    if not history or history_model is None:
         return
-    history_table = _Table(model.history.model, connection)
+    history_table = _Table(history_model, connection)
     columns, build = _history_layout(ctx, table, history_table, "~", now)
     pk_name = table.pk.attname
     for block in chunked(list(changes), 2_000):

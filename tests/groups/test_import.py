@@ -552,3 +552,14 @@ def test_kelompok_row_updates_a_stored_group(tmp_path, kube, other_facilitator, 
     latest = kube.history.first()
     assert (latest.history_type, latest.history_user, latest.name) == ("~", officer, "KUBE Mekar Baru")
     assert kube.history.count() == 2
+
+
+def test_bulk_helpers_write_models_without_history(db):
+    from groups.models import Kecamatan
+    from kube_registry.importing import ImportContext, ImportResult, insert_with_history, update_with_history
+
+    ctx = ImportContext(result=ImportResult())
+    [pk] = insert_with_history(ctx, Kecamatan, [{"code": "99.99.01", "name": "Uji"}])
+    update_with_history(ctx, Kecamatan, {pk: {"name": "Uji Baru"}})
+
+    assert Kecamatan.objects.get(pk=pk).name == "Uji Baru"
