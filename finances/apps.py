@@ -7,8 +7,11 @@ class FinancesConfig(AppConfig):
     verbose_name = _("Keuangan")
 
     def ready(self) -> None:
+        from kube_registry.demo_hooks import DemoBuilder, register_demo_builder
         from kube_registry.sections import register_profile_section
 
+        from .demo import build_finances
         from .sections import FINANCES_SECTION
 
         register_profile_section(FINANCES_SECTION)
+        register_demo_builder(DemoBuilder(key="finances", order=20, build=build_finances))

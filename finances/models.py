@@ -157,8 +157,9 @@ class MemberLine(models.Model):
     report = models.ForeignKey(
         MonthlyReport, on_delete=models.CASCADE, related_name="member_lines", verbose_name=_("laporan")
     )
+    # RESTRICT: a member's lines keep their membership, unless the whole group goes.
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="report_lines", verbose_name=_("anggota")
+        Membership, on_delete=models.RESTRICT, related_name="report_lines", verbose_name=_("anggota")
     )
     iks_paid = money_field(_("IKS dibayar"))
     meetings_attended = models.PositiveSmallIntegerField(_("pertemuan dihadiri"), default=0)
@@ -262,8 +263,10 @@ class LoanQuerySet(models.QuerySet):
 class Loan(models.Model):
     """An interest-free loan from group cash to a member (simpan pinjam)."""
 
+    # The group lends from its cash; the borrower is one of its members (checked in the service).
+    kube = models.ForeignKey(Kube, on_delete=models.CASCADE, related_name="loans", verbose_name=_("KUBE"))
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="loans", verbose_name=_("peminjam")
+        Membership, on_delete=models.RESTRICT, related_name="loans", verbose_name=_("peminjam")
     )
     amount = models.BigIntegerField(_("jumlah pinjaman"))
     lent_on = models.DateField(_("tanggal pinjam"))

@@ -447,7 +447,7 @@ def month_points(cells: list[MonthCell]) -> list[MonthPoint]:
 def kube_loans(kube: Kube) -> list[Loan]:
     """The group's loans, newest first, each with `repaid_total`; one query."""
     return list(
-        Loan.objects.filter(membership__kube=kube)
+        Loan.objects.filter(kube=kube)
         .select_related("membership__person")
         .annotate(repaid_total=Coalesce(Sum("repayments__amount"), Value(0)))
         .order_by("-lent_on", "-pk")

@@ -151,7 +151,8 @@ def report_problems(
             problems[field] = _(MSG_NEGATIVE).format(field=_label(MonthlyReport, field))
     if problems:
         return problems
-    profit = money["income"] - money["expenses"]
+    # A month at a loss has no profit to distribute; only cash can pay out.
+    profit = max(money["income"] - money["expenses"], 0)
     cash = money["cash_in_hand"] + money["cash_in_bank"]
     distributed = money["kept_in_cash"] + money["shared_to_members"]
     if distributed > profit + cash:
@@ -555,7 +556,7 @@ def loan_create(
         raise ValidationError({"membership": _(MSG_LOAN_MEMBER_OTHER_GROUP)})
     due_on = due_on or loan_default_due_on(lent_on)
     loan_check({"amount": amount, "lent_on": lent_on, "due_on": due_on})
-    loan = Loan(membership=membership, amount=amount, lent_on=lent_on, due_on=due_on, note=note.strip())
+    loan = Loan(kube=kube, membership=membership, amount=amount, lent_on=lent_on, due_on=due_on, note=note.strip())
     _save(loan, actor, duplicate_detail=str(loan))
     return loan, loan_warnings(amount)
 

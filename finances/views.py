@@ -450,7 +450,6 @@ class LoanCreateView(FinanceFormMixin, FormView):
 class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.change_loan"
     model = Loan
-    kube_path = "membership__kube"
     form_class = LoanChangeForm
     heading = _("Ubah pinjaman")
     anchor = "pinjaman"
@@ -470,7 +469,6 @@ class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.add_repayment"
     model = Loan
-    kube_path = "membership__kube"
     form_class = RepaymentForm
     heading = _("Catat angsuran")
     anchor = "pinjaman"

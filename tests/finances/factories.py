@@ -60,6 +60,7 @@ class LoanFactory(factory.django.DjangoModelFactory):
         model = Loan
 
     membership = factory.SubFactory(MembershipFactory)
+    kube = factory.SelfAttribute("membership.kube")
     amount = 500_000
     lent_on = dt.date(2024, 1, 15)
     due_on = dt.date(2024, 4, 15)

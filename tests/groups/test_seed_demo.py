@@ -33,8 +33,8 @@ def snapshot() -> tuple[list, list]:
 
 
 def clear_groups() -> None:
+    Kube.objects.all().delete()  # with their memberships and what other apps hold of them
     Membership.objects.all().delete()
-    Kube.objects.all().delete()
     Person.objects.all().delete()
 
 
