@@ -78,5 +78,5 @@ def test_admin_imports_filled_template_and_finds_groups(live_server, page: Page,
     expect(page.get_by_role("link", name="KUBE Pesisir Jaya")).to_be_visible()
     page.get_by_role("link", name="KUBE Pesisir Jaya").click()
     expect(page.get_by_text("6474-2018-001").first).to_be_visible()
-    expect(page.get_by_role("cell", name="Hasnah")).to_be_visible()
+    expect(page.get_by_role("cell", name="Hasnah", exact=True)).to_be_visible()
     assert Kube.objects.get(name="KUBE Pesisir Jaya").facilitator.username == "pendamping7"
