@@ -54,10 +54,11 @@ def normalize_id_number(raw: object) -> str:
 
 
 def _check_digits(number: str, label: str) -> None:
+    # `label` is a gettext_noop string, translated only when there is an error to show.
     if not number.isdigit():
-        raise IdNumberError(_(MSG_NOT_DIGITS).format(label=label))
+        raise IdNumberError(_(MSG_NOT_DIGITS).format(label=_(label)))
     if len(number) != 16:
-        raise IdNumberError(_(MSG_LENGTH).format(label=label, count=len(number)))
+        raise IdNumberError(_(MSG_LENGTH).format(label=_(label), count=len(number)))
 
 
 def _two_digit_year(yy: int, today: dt.date) -> int:
@@ -134,7 +135,7 @@ def parse_nik(
 def parse_kk(raw: object) -> tuple[str, list[str]]:
     """Check a family card number; returns it normalised with any warnings."""
     kk = normalize_id_number(raw)
-    _check_digits(kk, _("Nomor KK"))
+    _check_digits(kk, gettext_noop("Nomor KK"))
     warnings = _region_warnings(kk[:6], "KK")
     try:
         dt.date(2000 + int(kk[10:12]), int(kk[8:10]), int(kk[6:8]))

@@ -151,6 +151,10 @@ KUBE_WORKING_AGE = (
     int(os.environ.get("KUBE_WORKING_AGE_MAX", "59")),
 )
 
+# Imports: all or nothing, so a file must fit in one transaction and one request.
+KUBE_IMPORT_MAX_BYTES = int(os.environ.get("KUBE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+KUBE_IMPORT_MAX_ROWS = int(os.environ.get("KUBE_IMPORT_MAX_ROWS", "200000"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
