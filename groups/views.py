@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
-from kube_registry.sections import profile_sections
+from kube_registry.sections import home_view_for, profile_sections
 
 from . import services
 from .filters import KubeFilter
@@ -68,8 +68,13 @@ class HomeView(KubeListView):
     """Each role's home: for now the group list ("my groups" for a facilitator)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and primary_role(request.user) is None:
-            raise PermissionDenied(_("Akun Anda belum memiliki peran. Hubungi admin."))
+        if request.user.is_authenticated:
+            role = primary_role(request.user)
+            if role is None:
+                raise PermissionDenied(_("Akun Anda belum memiliki peran. Hubungi admin."))
+            registered = home_view_for(role)
+            if registered is not None:
+                return registered(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -27,3 +27,20 @@ def register_profile_section(section: ProfileSection) -> None:
 
 def profile_sections() -> list[ProfileSection]:
     return sorted(_sections.values(), key=lambda s: s.order)
+
+
+# Each role's home page at `/` (contract 5). groups serves the group list; a later app
+# registers a richer home for a role (the facilitator's report overview, the city
+# dashboard) in its AppConfig.ready(), the highest priority winning.
+_homes: dict[str, tuple[int, Callable]] = {}
+
+
+def register_home(role: str, view: Callable, *, priority: int = 0) -> None:
+    current = _homes.get(role)
+    if current is None or priority >= current[0]:
+        _homes[role] = (priority, view)
+
+
+def home_view_for(role: str | None) -> Callable | None:
+    entry = _homes.get(role) if role else None
+    return entry[1] if entry else None
