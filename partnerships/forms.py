@@ -36,7 +36,7 @@ class FormsField(forms.MultipleChoiceField):
 class PartnershipAddForm(forms.Form):
     """Pick a registered partner, or (for those who may register partners) name a new one."""
 
-    partner = PartnerChoiceField(label=_("Mitra"), queryset=Partner.objects.none(), required=False)
+    partner = PartnerChoiceField(label=_("Mitra terdaftar"), queryset=Partner.objects.none(), required=False)
     new_partner_name = forms.CharField(
         label=_("atau mitra baru: nama"), max_length=200, required=False, help_text=_("Bila belum ada di daftar.")
     )

@@ -2,14 +2,18 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Max
 
 from groups.demo import MEKAR_SARI_NUMBER
-from groups.models import Kube, KubeStatus, Membership, Person
+from groups.models import Kube, KubeStatus
+from kube_registry.demo_hooks import DemoContext
+from partnerships.demo import build_partnerships
 from partnerships.models import Partner, PartnerKind, Partnership
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 # BRIEF.md, KUBE Mekar Sari's network: partner -> (konsultasi teknis, koordinasi, pendampingan).
 MEKAR_SARI_TABLE = {
@@ -104,18 +108,28 @@ def test_seed_demo_dates_nothing_after_its_today():
     assert latest["end"] <= last_month_end
 
 
-def test_seed_demo_network_is_deterministic_and_reuses_partners():
+def test_network_builder_is_deterministic_and_reuses_partners():
     seed(seed=7)
     first = network_snapshot()
     partners = Partner.objects.count()
-    Membership.objects.all().delete()
-    Kube.objects.all().delete()  # partnerships go with their groups; partners stay
-    Person.objects.all().delete()
-    seed(seed=7)
+
+    def context(seed: int) -> DemoContext:
+        return DemoContext(
+            seed=seed,
+            years=1,
+            today=dt.date.today().replace(day=1) - dt.timedelta(days=1),
+            admin=User.objects.get(username="admin"),
+            officer=User.objects.get(username="petugas"),
+            facilitators=[],
+            mekar_sari=Kube.objects.get(no_registrasi=MEKAR_SARI_NUMBER),
+        )
+
+    # The same groups and seed again: the same network, with the partners already stored.
+    Partnership.objects.all().delete()
+    counts = build_partnerships(context(7))
     assert network_snapshot() == first
+    assert counts == {"mitra": partners, "kemitraan": len(first)}
     assert Partner.objects.count() == partners
-    Membership.objects.all().delete()
-    Kube.objects.all().delete()
-    Person.objects.all().delete()
-    seed(seed=8)
+    Partnership.objects.all().delete()
+    build_partnerships(context(8))
     assert network_snapshot() != first
