@@ -11,7 +11,9 @@ class FinancesConfig(AppConfig):
         from kube_registry.sections import register_profile_section
 
         from .demo import build_finances
+        from .resources import register_sheets
         from .sections import FINANCES_SECTION
 
         register_profile_section(FINANCES_SECTION)
         register_demo_builder(DemoBuilder(key="finances", order=20, build=build_finances))
+        register_sheets()
