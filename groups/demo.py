@@ -514,7 +514,7 @@ def build_mekar_sari(*, rng: random.Random, ids: IdentityNumbers, facilitator, t
         name="KUBE Mekar Sari",
         kelurahan=kelurahan,
         rt="07",
-        address="RT 07 Kelurahan Guntung, Bontang Utara",
+        address="Jl. Cumi-Cumi",
         founded_on=MEKAR_SARI_FOUNDED,
         business_field=BusinessField.PRODUKSI,
         business_description=MEKAR_SARI_DESCRIPTION,

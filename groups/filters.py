@@ -47,6 +47,7 @@ class KubeFilter(django_filters.FilterSet):
     facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=facilitators())
     o = IndonesianOrderingFilter(
         label=_("Urutkan"),
+        empty_label=_("Nomor registrasi"),
         fields=(
             ("no_registrasi", "no_registrasi"),
             ("name", "name"),

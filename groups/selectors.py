@@ -39,8 +39,13 @@ def kube_search(queryset: QuerySet[Kube], text: str) -> QuerySet[Kube]:
     return queryset.filter(condition)
 
 
-def member_count_warning(count: int) -> str:
-    """The 5-20 families rule (Permensos 2/2019) warns; it never refuses."""
+def member_count_warning(count: int, status: str = "aktif") -> str:
+    """The 5-20 families rule (Permensos 2/2019) warns; it never refuses.
+
+    Only a working group is held to it: a dissolved one has no members by design.
+    """
+    if status != "aktif":
+        return ""
     if count < settings.KUBE_MEMBERS_MIN:
         return _("Anggota aktif baru {count}; ketentuan minimal {min} KK.").format(
             count=count, min=settings.KUBE_MEMBERS_MIN

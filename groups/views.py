@@ -56,7 +56,7 @@ class KubeListView(RoleRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for kube in context["object_list"]:
-            kube.member_warning = member_count_warning(kube.active_member_count)
+            kube.member_warning = member_count_warning(kube.active_member_count, kube.status)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
@@ -109,7 +109,7 @@ class KubeDetailView(KubeScopedMixin, TemplateView):
         context.update(
             active_members=active,
             former_members=former,
-            member_warning=member_count_warning(len(active)),
+            member_warning=member_count_warning(len(active), self.kube.status),
             history=kube_history(self.kube, can_see_personal_data=can_see),
             sections=[(s, s.context(self.request, self.kube)) for s in profile_sections()],
         )

@@ -171,3 +171,9 @@ def test_facilitator_edits_own_group_but_keeps_assignment(client_for, facilitato
     kube.refresh_from_db()
     assert (kube.name, kube.status, kube.facilitator) == ("KUBE Mekar Baru", "aktif", facilitator)
     assert kube.history.first().history_user == facilitator
+
+
+def test_dissolved_group_without_members_carries_no_size_warning(client_for, officer):
+    KubeFactory(name="KUBE Bubar", status="bubar")
+    page = list_page(client_for(officer)).content.decode()
+    assert "ketentuan minimal" not in page
