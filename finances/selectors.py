@@ -6,10 +6,23 @@ the number of groups or months; sums and counts are computed by the database.
 """
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -501,3 +514,98 @@ def kube_products(kube: Kube) -> list[Product]:
 
 def assets_held_value(assets: list[Asset], day: dt.date) -> int:
     return sum(a.value for a in assets if a.acquired_on <= day and (a.disposed_on is None or a.disposed_on > day))
+
+
+# --- Facts for other apps (the assessment reads these; ASSESSMENT.md) ------------------
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    period: dt.date
+    income: int
+    expenses: int
+    kept_in_cash: int
+    shared_to_members: int
+    iks_collected: int
+    meetings_held: int
+    attendance_percent: int | None
+
+
+def report_facts(kube_ids, first: dt.date, last: dt.date) -> dict[int, list[ReportFact]]:
+    """Reported months (submitted or verified) from `first`'s month to `last`'s, oldest first; one query."""
+    rows = (
+        MonthlyReport.objects.filter(
+            kube_id__in=kube_ids,
+            status__in=REPORTED_STATUSES,
+            period__gte=month_start(first),
+            period__lte=month_start(last),
+        )
+        .order_by("kube_id", "period")
+        .values_list(
+            "kube_id",
+            "period",
+            "income",
+            "expenses",
+            "kept_in_cash",
+            "shared_to_members",
+            "iks_collected",
+            "meetings_held",
+            "attendance_percent",
+        )
+    )
+    facts: dict[int, list[ReportFact]] = defaultdict(list)
+    for kube_id, *values in rows:
+        facts[kube_id].append(ReportFact(*values))
+    return dict(facts)
+
+
+def cash_on(kube_ids, day: dt.date) -> dict[int, int]:
+    """Cash in hand plus bank from each group's latest reported month that ended by `day`; one query.
+
+    Groups without such a report are missing from the answer (their cash reads as zero).
+    """
+    last = month_start(day) if month_end(day) <= day else add_months(month_start(day), -1)
+    latest = (
+        MonthlyReport.objects.filter(kube_id=OuterRef("kube_id"), status__in=REPORTED_STATUSES, period__lte=last)
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    rows = MonthlyReport.objects.filter(
+        kube_id__in=kube_ids, status__in=REPORTED_STATUSES, period=Subquery(latest)
+    ).values_list("kube_id", "cash_in_hand", "cash_in_bank")
+    return {kube_id: hand + bank for kube_id, hand, bank in rows}
+
+
+def assets_value_on(kube_ids, day: dt.date) -> dict[int, int]:
+    """Value of assets acquired by `day` and not yet disposed of, per group; one query."""
+    rows = (
+        Asset.objects.held_on(day)
+        .filter(kube_id__in=kube_ids)
+        .values("kube_id")
+        .annotate(total=Sum("value"))
+        .order_by()
+        .values_list("kube_id", "total")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class LoanFacts:
+    lent: int  # loans disbursed in the window
+    overdue: int  # loans overdue at the day by more than `grace_days`
+
+
+def loan_facts(kube_ids, first: dt.date, day: dt.date, *, grace_days: int = 30) -> dict[int, LoanFacts]:
+    """Loans disbursed from `first` to `day`, and loans overdue at `day` by more than `grace_days`; one query."""
+    late = day - dt.timedelta(days=grace_days)
+    rows = (
+        Loan.objects.filter(kube_id__in=kube_ids, lent_on__lte=day)
+        .values("kube_id")
+        .annotate(
+            lent=Count("pk", filter=Q(lent_on__gte=first)),
+            overdue=Count("pk", filter=Q(due_on__lt=late) & (Q(repaid_on__isnull=True) | Q(repaid_on__gt=day))),
+        )
+        .order_by()
+        .values_list("kube_id", "lent", "overdue")
+    )
+    return {kube_id: LoanFacts(lent, overdue) for kube_id, lent, overdue in rows}

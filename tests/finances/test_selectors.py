@@ -126,3 +126,39 @@ def test_report_memberships_are_those_active_during_the_month(kube):
         joined_in_march.pk,
         undated.pk,
     }
+
+
+def test_facts_for_the_assessment(kube, django_assert_num_queries):
+    from tests.finances.factories import AssetFactory, LoanFactory
+
+    other = KubeFactory()
+    MonthlyReportFactory(
+        kube=kube, period=dt.date(2024, 1, 1), status=ReportStatus.VERIFIED, cash_in_hand=100, cash_in_bank=1
+    )
+    MonthlyReportFactory(
+        kube=kube, period=dt.date(2024, 2, 1), status=ReportStatus.SUBMITTED, cash_in_hand=200, cash_in_bank=2
+    )
+    MonthlyReportFactory(kube=kube, period=MARCH, status=ReportStatus.DRAFT, cash_in_hand=999, cash_in_bank=0)
+    MonthlyReportFactory(
+        kube=other, period=dt.date(2023, 12, 1), status=ReportStatus.VERIFIED, cash_in_hand=5, cash_in_bank=0
+    )
+    AssetFactory(kube=kube, value=1_000, acquired_on=dt.date(2023, 1, 1))
+    AssetFactory(kube=kube, value=500, acquired_on=dt.date(2023, 1, 1), disposed_on=dt.date(2024, 2, 1))
+    member = MembershipFactory(kube=kube)
+    LoanFactory(
+        membership=member, lent_on=dt.date(2023, 10, 1), due_on=dt.date(2024, 1, 1)
+    )  # overdue 90 days at 31 Mar
+    LoanFactory(membership=member, lent_on=dt.date(2024, 1, 5), due_on=dt.date(2024, 3, 15))  # overdue 16 days only
+    ids = [kube.pk, other.pk]
+    # one query each: reports, cash, assets, loans
+    with django_assert_num_queries(4):
+        reports = selectors.report_facts(ids, dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+        cash = selectors.cash_on(ids, dt.date(2024, 2, 28))
+        assets = selectors.assets_value_on(ids, dt.date(2024, 3, 31))
+        loans = selectors.loan_facts(ids, dt.date(2023, 4, 1), dt.date(2024, 3, 31))
+    assert [f.period.month for f in reports[kube.pk]] == [1, 2]  # the draft is not a report yet
+    assert other.pk not in reports
+    assert cash == {kube.pk: 101, other.pk: 5}  # February had not ended on the 28th... of a leap year
+    assert selectors.cash_on(ids, dt.date(2024, 2, 29)) == {kube.pk: 202, other.pk: 5}
+    assert assets == {kube.pk: 1_000}
+    assert loans == {kube.pk: selectors.LoanFacts(lent=2, overdue=1)}

@@ -186,3 +186,26 @@ def test_profile_shows_latest_reports_and_products(client_for, officer, kube):
     assert "Laporan bulanan dan keuangan" in html
     assert "Rp 1.416.000" in html
     assert reverse("finances:kube_finance", kwargs={"pk": kube.pk}) in html
+
+
+def test_service_errors_about_fields_the_form_lacks_go_on_top_of_it():
+    from django.core.exceptions import ValidationError
+
+    from finances.forms import MonthlyReportForm
+    from finances.views import _fit_errors
+
+    form = MonthlyReportForm(data={}, memberships=[])
+    fitted = _fit_errors(ValidationError({"period": "Bulan salah.", "income": "Negatif."}), form)
+    assert fitted.message_dict == {"__all__": ["Bulan salah."], "income": ["Negatif."]}
+
+
+def test_a_facilitators_home_is_their_groups_with_the_months_they_owe(client_for, facilitator, other_facilitator, kube):
+    from tests.factories import KubeFactory
+
+    someone_elses = KubeFactory(facilitator=other_facilitator, name="KUBE Orang Lain")
+    response = client_for(facilitator).get("/")
+    assert response.status_code == 200
+    assert [row.kube for row in response.context["rows"]] == [kube]
+    html = response.content.decode()
+    assert form_url(kube) in html
+    assert someone_elses.name not in html
