@@ -83,7 +83,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # Partners are the office's list; a facilitator picks from it for their own groups.
         ROLE_FACILITATOR: ["view_partner", *(f"{a}_partnership" for a in ("add", "change", "view"))],
     },
-    "assessments": {},
+    "assessments": {
+        ROLE_ADMIN: [
+            *(f"{a}_assessment" for a in ("add", "change", "view")),
+            "judge_assessment",
+            "view_thresholdsetting",
+            "change_thresholds",
+        ],
+        # Officers run assessments and add their judgement; a facilitator reads their groups'.
+        ROLE_OFFICER: ["add_assessment", "view_assessment", "judge_assessment", "view_thresholdsetting"],
+        ROLE_FACILITATOR: ["view_assessment"],
+    },
 }
 
 
