@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Penilaian")
+
+    def ready(self) -> None:
+        # Each area registers its own hooks (profile section, homes, export columns, demo).
+        # One line each here, so that work on one area does not touch another's.
+        pass

@@ -1,0 +1,3 @@
+"""URL patterns, gathered in assessments/urls.py."""
+
+urlpatterns: list = []
