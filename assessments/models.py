@@ -84,12 +84,12 @@ class Assessment(models.Model):
     # Computed by the rubric
     computed_category = models.CharField(_("kategori hasil rubrik"), max_length=12, choices=Category.choices)
     score = models.DecimalField(_("skor"), max_digits=4, decimal_places=1)
-    score_breakdown = models.JSONField(_("rincian skor"), default=dict)
-    indicators = models.JSONField(_("indikator"), default=list)
-    flags = models.JSONField(_("tanda"), default=list)
-    missing = models.JSONField(_("yang masih kurang"), default=list)
+    score_breakdown = models.JSONField(_("rincian skor"), default=dict, blank=True)
+    indicators = models.JSONField(_("indikator"), default=list, blank=True)
+    flags = models.JSONField(_("tanda"), default=list, blank=True)
+    missing = models.JSONField(_("yang masih kurang"), default=list, blank=True)
     rubric_version = models.CharField(_("versi rubrik"), max_length=10)
-    thresholds = models.JSONField(_("ambang batas yang dipakai"), default=dict)
+    thresholds = models.JSONField(_("ambang batas yang dipakai"), default=dict, blank=True)
     is_inactive = models.BooleanField(_("tidak aktif"), default=False)
     is_at_risk = models.BooleanField(_("berisiko"), default=False)
     assessed_by = models.ForeignKey(
@@ -105,24 +105,36 @@ class Assessment(models.Model):
     final_category = models.CharField(_("kategori akhir"), max_length=12, choices=Category.choices)
     override_reason = models.TextField(_("alasan kategori akhir"), blank=True)
     # Officers' judgement, 1-5 each, with notes
-    factor_facilitator = models.PositiveSmallIntegerField(_("peran pendamping"), null=True, validators=JUDGEMENT_SCORE)
-    factor_network = models.PositiveSmallIntegerField(_("jaringan mitra"), null=True, validators=JUDGEMENT_SCORE)
-    factor_cohesion = models.PositiveSmallIntegerField(_("kekompakan"), null=True, validators=JUDGEMENT_SCORE)
+    factor_facilitator = models.PositiveSmallIntegerField(
+        _("peran pendamping"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
+    factor_network = models.PositiveSmallIntegerField(
+        _("jaringan mitra"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
+    factor_cohesion = models.PositiveSmallIntegerField(
+        _("kekompakan"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
     factor_management = models.PositiveSmallIntegerField(
-        _("pengelolaan terencana"), null=True, validators=JUDGEMENT_SCORE
+        _("pengelolaan terencana"), null=True, blank=True, validators=JUDGEMENT_SCORE
     )
-    factor_leadership = models.PositiveSmallIntegerField(_("kepemimpinan ketua"), null=True, validators=JUDGEMENT_SCORE)
-    factor_innovation = models.PositiveSmallIntegerField(_("inovasi usaha"), null=True, validators=JUDGEMENT_SCORE)
-    dynamics_communication = models.PositiveSmallIntegerField(_("komunikasi"), null=True, validators=JUDGEMENT_SCORE)
+    factor_leadership = models.PositiveSmallIntegerField(
+        _("kepemimpinan ketua"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
+    factor_innovation = models.PositiveSmallIntegerField(
+        _("inovasi usaha"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
+    dynamics_communication = models.PositiveSmallIntegerField(
+        _("komunikasi"), null=True, blank=True, validators=JUDGEMENT_SCORE
+    )
     dynamics_conflict = models.PositiveSmallIntegerField(
-        _("pengelolaan konflik"), null=True, validators=JUDGEMENT_SCORE
+        _("pengelolaan konflik"), null=True, blank=True, validators=JUDGEMENT_SCORE
     )
-    dynamics_cohesion = models.PositiveSmallIntegerField(_("kohesi"), null=True, validators=JUDGEMENT_SCORE)
+    dynamics_cohesion = models.PositiveSmallIntegerField(_("kohesi"), null=True, blank=True, validators=JUDGEMENT_SCORE)
     dynamics_power = models.PositiveSmallIntegerField(
-        _("kekuasaan dan pemecahan masalah"), null=True, validators=JUDGEMENT_SCORE
+        _("kekuasaan dan pemecahan masalah"), null=True, blank=True, validators=JUDGEMENT_SCORE
     )
     dynamics_structure = models.PositiveSmallIntegerField(
-        _("tujuan, struktur dan pembagian tugas"), null=True, validators=JUDGEMENT_SCORE
+        _("tujuan, struktur dan pembagian tugas"), null=True, blank=True, validators=JUDGEMENT_SCORE
     )
     judgement_notes = models.TextField(_("catatan penilaian petugas"), blank=True)
     judged_by = models.ForeignKey(

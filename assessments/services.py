@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -89,19 +89,25 @@ def run_assessment(
             counts[result.category] += 1
             rows.append(_stored(kube_id, result, thresholds, actor, now))
     with transaction.atomic():
+        # An officer's final category for this date stays; everywhere else it follows the rubric.
+        # (The reason is copied too: the database checks the proposed row before the conflict.)
+        overridden = {
+            kube_id: (final, reason)
+            for kube_id, final, reason in Assessment.objects.filter(as_of=as_of, kube__in=kubes.order_by().values("pk"))
+            .exclude(override_reason="")
+            .values_list("kube_id", "final_category", "override_reason")
+        }
+        for row in rows:
+            row.final_category, row.override_reason = overridden.get(row.kube_id, (row.final_category, ""))
         for start in range(0, len(rows), BATCH):
             Assessment.objects.bulk_create(
                 rows[start : start + BATCH],
                 update_conflicts=True,
                 unique_fields=["kube", "as_of"],
-                update_fields=COMPUTED_FIELDS,
+                update_fields=[*COMPUTED_FIELDS, "final_category"],
             )
             if progress:
                 progress(min(start + BATCH, len(rows)), len(rows))
-        # Where no officer set the final category, it follows the new computed one.
-        Assessment.objects.filter(as_of=as_of, kube__in=kubes.order_by().values("pk"), override_reason="").exclude(
-            final_category=F("computed_category")
-        ).update(final_category=F("computed_category"))
     return counts
 
 
