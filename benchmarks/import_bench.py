@@ -167,24 +167,13 @@ def generate(groups: int, members: int, seed: int = 7) -> tuple[list[list], list
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> None:
-    """With the export's streaming writer (openpyxl would take minutes here)."""
-    _django()
-    from groups.exports import XlsxWriter
+    """With the export's streaming writer (openpyxl would take minutes here); it needs no Django."""
+    sys.path.insert(0, str(ROOT))
+    from kube_registry.xlsx import XlsxWriter
 
     with XlsxWriter(str(path)) as workbook:
         for title, rows in sheets.items():
             workbook.add_sheet(title, rows[0], rows[1:])
-
-
-def _django() -> None:
-    """Django set up without touching a database (the writer lives in the app)."""
-    import django
-    from django.apps import apps
-
-    if not apps.ready:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kube_registry.settings.test")
-        sys.path.insert(0, str(ROOT))
-        django.setup()
 
 
 def workbook_path(groups: int, members: int) -> Path:

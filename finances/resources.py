@@ -6,7 +6,8 @@ Each row names its group by `no_registrasi` (a group stored, or created by this 
 money is whole Rupiah and never negative, no date lies in the future, a monthly
 report must be plausible (finances.services.report_problems) and is stored as
 verified and marked as imported. Reports entered through the app are never
-overwritten by a file. An empty optional cell means "not given": a new row gets the
+overwritten by a file: a row that repeats one exactly (an export read back) is
+`unchanged`, any other row for it is refused. An empty optional cell means "not given": a new row gets the
 default, a stored value is left as it is. An import adds and corrects; it never erases.
 """
 
@@ -385,15 +386,20 @@ class LaporanBulananResource(_GroupSheet):
         plan = None
         if not errors and self._claim_key((kube.no_registrasi, period), number, errors, "periode"):
             stored = self.stored.get((kube.pk, period)) if kube.pk else None
+            given = {
+                REPORT_COLUMNS[column]: value
+                for column, value in values.items()
+                if column in REPORT_COLUMNS and value not in (None, "")
+            }
             if stored is not None and not stored["is_imported"]:
-                status = ReportStatus(stored["status"]).label.lower()
-                errors["periode"] = _(MSG_REPORT_FROM_APP).format(month=period_label(period), status=status)
+                # A report entered in the app: the file may only repeat it (an export read back).
+                current = {f: stored[f] for f in REPORT_DEFAULTS}
+                if any(current[f] != value for f, value in given.items()):
+                    status = ReportStatus(stored["status"]).label.lower()
+                    errors["periode"] = _(MSG_REPORT_FROM_APP).format(month=period_label(period), status=status)
+                else:
+                    plan = _Plan(number, kube, current, pk=stored["pk"], current=current)
             else:
-                given = {
-                    REPORT_COLUMNS[column]: value
-                    for column, value in values.items()
-                    if column in REPORT_COLUMNS and value not in (None, "")
-                }
                 base = {f: stored[f] for f in REPORT_DEFAULTS} if stored else dict(REPORT_DEFAULTS)
                 final = base | given
                 for field_name, message in report_problems(final).items():

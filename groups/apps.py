@@ -9,7 +9,9 @@ class GroupsConfig(AppConfig):
     def ready(self) -> None:
         from kube_registry.importing import register_sheet
 
+        from .exports import register_export_sheets
         from .resources import AnggotaResource, KelompokResource
 
         register_sheet("kelompok", KelompokResource)
         register_sheet("anggota", AnggotaResource)
+        register_export_sheets()

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
+from kube_registry.exporting import registry_xlsx_bytes, sheet_csv_bytes
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import run_import
 from kube_registry.roles import RoleRequiredMixin
 
-from .exports import kelompok_csv_bytes, registry_xlsx_bytes
 from .filters import KubeFilter
 from .models import ImportUpload, ImportUploadStatus
 from .selectors import kube_queryset
@@ -145,7 +145,12 @@ def import_template(request):
 
 
 class KubeExportView(RoleRequiredMixin, View):
-    """The group list as the user filtered it, as .xlsx (kelompok + anggota) or .csv."""
+    """The group list as the user filtered it: every registry sheet as .xlsx, or kelompok as .csv.
+
+    Every sheet holds only the rows of the filtered groups, which are only those the
+    user may see (a facilitator: their own); NIK and KK are masked unless the user may
+    see personal data.
+    """
 
     permission_required = "groups.view_kube"
 
@@ -155,10 +160,11 @@ class KubeExportView(RoleRequiredMixin, View):
         queryset = kube_queryset(request.user).order_by("no_registrasi")
         kubes = KubeFilter(request.GET, queryset=queryset, user=request.user).qs
         stamp = timezone.localdate().isoformat()
+        can_see = request.user.has_perm("groups.view_personal_data")
         if fmt == "csv":
-            response = HttpResponse(kelompok_csv_bytes(kubes), content_type="text/csv; charset=utf-8")
+            content = sheet_csv_bytes("kelompok", kubes, can_see_personal_data=can_see)
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         else:
-            can_see = request.user.has_perm("groups.view_personal_data")
             response = HttpResponse(registry_xlsx_bytes(kubes, can_see_personal_data=can_see), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="registri-kube-{stamp}.{fmt}"'
         return response

@@ -6,19 +6,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from groups.exports import write_kelompok_csv, write_registry_xlsx
 from groups.models import Kube
+from kube_registry.exporting import write_registry_xlsx, write_sheet_csv
 
 MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 MSG_MASKED = gettext_noop("NIK dan nomor KK disamarkan; tambahkan --unmasked untuk angka lengkap.")
 MSG_FORMAT = gettext_noop("Format “{format}” tidak didukung; pilih xlsx atau csv.")
+MSG_PROGRESS = gettext_noop("{sheet}: {count} baris")
 
 
 class Command(BaseCommand):
     help = (
-        "Exports the registry: an .xlsx with the kelompok sheet (plus jumlah_anggota, kategori, skor, "
-        "tanggal_penilaian) and the anggota sheet, or the kelompok sheet as CSV. NIK and KK numbers are masked "
-        "unless --unmasked is given; the unmasked file imports back with import_registry."
+        "Exports the registry. As .xlsx (the default): one sheet per sheet of the import workbook, in the "
+        "import's order: kelompok (plus jumlah_anggota, kategori, skor, tanggal_penilaian), anggota, bantuan, "
+        "kemitraan, aset, pinjaman and laporan_bulanan (submitted and verified reports). As CSV: the kelompok "
+        "sheet only. NIK and KK numbers are masked unless --unmasked is given; the unmasked file imports back "
+        "with import_registry unchanged."
     )
 
     def add_arguments(self, parser):
@@ -38,13 +41,26 @@ class Command(BaseCommand):
         if file_format not in ("xlsx", "csv"):
             raise CommandError(_(MSG_FORMAT).format(format=file_format))
         kubes = Kube.objects.all()
+        unmasked = options["unmasked"]
+        show_progress = self.stdout.isatty()
         if file_format == "csv":
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                counts = {"kelompok": write_kelompok_csv(kubes, handle)}
+                counts = {"kelompok": write_sheet_csv("kelompok", kubes, handle, can_see_personal_data=unmasked)}
         else:
             with path.open("wb") as handle:
-                counts = write_registry_xlsx(kubes, handle, can_see_personal_data=options["unmasked"])
+                counts = write_registry_xlsx(
+                    kubes,
+                    handle,
+                    can_see_personal_data=unmasked,
+                    progress=self._progress if show_progress else None,
+                )
+        if show_progress:
+            self.stdout.write("\r\033[K", ending="")
         summary = "; ".join(f"{sheet}: rows={count}" for sheet, count in counts.items())
         self.stdout.write(f"{_(MSG_DONE).format(path=path)}: {summary}")
-        if not options["unmasked"] and file_format == "xlsx":
+        if not unmasked and file_format == "xlsx":
             self.stdout.write(_(MSG_MASKED))
+
+    def _progress(self, sheet: str, count: int) -> None:
+        self.stdout.write(f"\r\033[K{_(MSG_PROGRESS).format(sheet=sheet, count=count)}", ending="")
+        self.stdout.flush()
