@@ -57,7 +57,7 @@ def _member_counts(kube_ids: QuerySet, day: dt.date) -> dict[int, int]:
 
 
 def gather(kubes: QuerySet[Kube], as_of: dt.date, thresholds: Thresholds) -> dict[int, GroupFacts]:
-    """The facts of every group in `kubes` founded by `as_of`. Eleven queries, whatever the number of groups."""
+    """The facts of every group in `kubes` founded by `as_of`. Ten queries, whatever the number of groups."""
     kubes = kubes.filter(founded_on__lte=as_of)
     ids = _as_subquery(kubes)
     year_before = add_months(as_of, -12)

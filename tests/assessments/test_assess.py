@@ -140,7 +140,7 @@ def test_facts_for_many_groups_take_as_many_queries_as_for_one(facilitator):
     with CaptureQueriesContext(connection) as five:
         facts = gather(Kube.objects.all(), AS_OF, rubric.Thresholds())
     assert len(facts) == 5
-    assert len(five) == len(one) <= 12
+    assert len(five) == len(one) == 10
 
 
 def test_rerun_replaces_the_computed_result_but_keeps_the_officers_judgement(kube, officer):
