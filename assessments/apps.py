@@ -9,4 +9,7 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its own hooks (profile section, homes, export columns, demo).
         # One line each here, so that work on one area does not touch another's.
-        pass
+        from . import exports, listing
+
+        listing.register()  # the group list's category, score and flags
+        exports.register()  # the kelompok sheet's kategori, skor, tanggal_penilaian

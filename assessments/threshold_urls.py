@@ -1,3 +1,9 @@
 """URL patterns, gathered in assessments/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .thresholds import ThresholdsView
+
+urlpatterns: list = [
+    path("penilaian/ambang-batas/", ThresholdsView.as_view(), name="thresholds"),
+]

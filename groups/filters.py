@@ -1,9 +1,13 @@
 """The group list's search, filters and sorting (django-filter)."""
 
+import copy
+
 import django_filters
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from kube_registry.list_extensions import annotate_kube_list, kube_list_extensions
 from kube_registry.roles import ROLE_FACILITATOR
 
 from .models import BusinessField, Kecamatan, Kelurahan, Kube, KubeStatus
@@ -24,7 +28,15 @@ class FacilitatorFilter(django_filters.ModelChoiceFilter):
 
 
 class IndonesianOrderingFilter(django_filters.OrderingFilter):
-    """Sorting choices labelled in our words (django-filter has no Indonesian catalog)."""
+    """Sorting choices labelled in our words (django-filter has no Indonesian catalog).
+
+    Fields in `nulls_last` put groups without a value last in both directions; ties
+    fall back to the registration number, so pages do not shift.
+    """
+
+    def __init__(self, *args, nulls_last=(), **kwargs):
+        self.nulls_last = set(nulls_last)
+        super().__init__(*args, **kwargs)
 
     def build_choices(self, fields, labels):
         choices = []
@@ -32,6 +44,39 @@ class IndonesianOrderingFilter(django_filters.OrderingFilter):
             label = labels.get(field_name, param)
             choices += [(param, label), (f"-{param}", _("{label} (menurun)").format(label=label))]
         return choices
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        if name in self.nulls_last:
+            return F(name).desc(nulls_last=True) if value.startswith("-") else F(name).asc(nulls_last=True)
+        return value
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "no_registrasi") if value else qs
+
+
+ORDERING_FIELDS = {
+    "no_registrasi": "no_registrasi",
+    "name": "name",
+    "founded_on": "founded_on",
+    "active_member_count": "members",
+    "kelurahan__name": "kelurahan",
+}
+ORDERING_LABELS = {
+    "no_registrasi": _("Nomor registrasi"),
+    "name": _("Nama"),
+    "founded_on": _("Tanggal berdiri"),
+    "active_member_count": _("Jumlah anggota"),
+    "kelurahan__name": _("Kelurahan"),
+}
+
+
+def ordering_filter(fields=ORDERING_FIELDS, labels=ORDERING_LABELS, nulls_last=()):
+    return IndonesianOrderingFilter(
+        label=_("Urutkan"), empty_label=_("Nomor registrasi"), fields=fields, field_labels=labels, nulls_last=nulls_last
+    )
 
 
 class KubeFilter(django_filters.FilterSet):
@@ -45,35 +90,35 @@ class KubeFilter(django_filters.FilterSet):
     business_field = django_filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
     facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=facilitators())
-    o = IndonesianOrderingFilter(
-        label=_("Urutkan"),
-        empty_label=_("Nomor registrasi"),
-        fields=(
-            ("no_registrasi", "no_registrasi"),
-            ("name", "name"),
-            ("founded_on", "founded_on"),
-            ("active_member_count", "members"),
-            ("kelurahan__name", "kelurahan"),
-        ),
-        field_labels={
-            "no_registrasi": _("Nomor registrasi"),
-            "name": _("Nama"),
-            "founded_on": _("Tanggal berdiri"),
-            "active_member_count": _("Jumlah anggota"),
-            "kelurahan__name": _("Kelurahan"),
-        },
-    )
+    o = ordering_filter()
 
     class Meta:
         model = Kube
         fields = []
 
     def __init__(self, *args, user=None, **kwargs):
+        if kwargs.get("queryset") is not None:
+            kwargs["queryset"] = annotate_kube_list(kwargs["queryset"])
         super().__init__(*args, **kwargs)
+        self.add_list_extensions()
         self.filters["facilitator"].queryset = facilitators()
         # A facilitator's list holds only their own groups: the filter would be noise.
         if user is not None and not user.has_perm("groups.view_all_kube"):
             del self.filters["facilitator"]
+
+    def add_list_extensions(self):
+        """The filters and sort orders other apps register (kube_registry.list_extensions)."""
+        fields, labels, nulls_last = dict(ORDERING_FIELDS), dict(ORDERING_LABELS), set()
+        for extension in kube_list_extensions():
+            for name, declared in extension.filters.items():
+                self.filters[name] = copy.deepcopy(declared)
+            for param, (field_name, label) in extension.ordering.items():
+                fields[field_name], labels[field_name] = param, label
+                nulls_last.add(field_name)
+        if nulls_last:
+            self.filters["o"] = ordering_filter(fields, labels, nulls_last)
+        for filter_ in self.filters.values():
+            filter_.model, filter_.parent = self.queryset.model, self
 
     def search(self, queryset, name, value):
         return kube_search(queryset, value)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from kube_registry.list_extensions import kube_list_extensions
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
 from kube_registry.sections import home_view_for, profile_sections
 
@@ -61,6 +62,10 @@ class KubeListView(RoleRequiredMixin, FilterView):
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
         context["is_own_list"] = not self.request.user.has_perm("groups.view_all_kube")
+        # Columns and filters other apps add (kube_registry.list_extensions).
+        context["list_extensions"] = extensions = kube_list_extensions()
+        context["extension_filters"] = [context["filter"].form[name] for e in extensions for name in e.filters]
+        context["extension_filters_used"] = any(field.value() for field in context["extension_filters"])
         return context
 
 
