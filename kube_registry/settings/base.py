@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
     "kube_registry",
     "groups",
     "finances",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -61,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its own answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kube_registry.urls"
@@ -96,12 +100,7 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS, sessions, CSP, sign-in throttling: settings/security.py.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "groups:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,9 +154,18 @@ KUBE_WORKING_AGE = (
 KUBE_IMPORT_MAX_BYTES = int(os.environ.get("KUBE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 KUBE_IMPORT_MAX_ROWS = int(os.environ.get("KUBE_IMPORT_MAX_ROWS", "200000"))
 
+# Every log line passes a filter that masks 16-digit numbers (NIK, KK) and phone numbers.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "kube_registry.masking.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own error mails/handlers stay off: errors go to the console (journald).
+        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING"), "propagate": False},
+    },
 }
+
+# --- Security and deployment (docs/deploy.md) -------------------------------------
+from .security import *  # noqa: E402, F403

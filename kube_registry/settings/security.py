@@ -1,0 +1,80 @@
+"""Security and deployment settings, imported at the end of base.py.
+
+Every value comes from the environment with a default fit for a developer's machine;
+production.py tightens what must be tight. docs/deploy.md explains each for IT staff.
+"""
+
+import os
+from datetime import timedelta
+
+from csp.constants import NONE, SELF
+
+from .base import env_bool
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------
+# Only the app's own origin: scripts and styles come from static files, figures from
+# json_script blocks (data, never run). No inline <script>, <style> or style="…".
+# `data:` images only because Bootstrap's CSS draws its checkboxes and select arrows
+# with data: SVGs; they carry no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Sign-in throttling (django-axes) ------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, that
+# pair waits AXES_COOLOFF_TIME. By name *and* address: an office behind one NAT address
+# must not be locked out by one person's typos, and a guesser cannot lock a colleague
+# out from elsewhere. Attempts live in the database, so every app server sees them.
+AUTHENTICATION_BACKENDS = [
+    "kube_registry.signin.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kube_registry.signin.signin_locked_out"
+AXES_CLIENT_IP_CALLABLE = "kube_registry.signin.client_ip"
+# Behind nginx or a load balancer REMOTE_ADDR is the proxy's: trust the address the
+# proxy appended to X-Forwarded-For (the right-most one) only when told to.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# --- Passwords ------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Sessions: in the database (or Redis), expiring -----------------------------------
+# A working day by default; a closed browser ends the session too (shared office PCs).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "8")) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Cache: Redis when REDIS_URL is set, else per process ------------------------------
+# Nothing in the app depends on the cache being shared (sessions and sign-in attempts
+# are in the database), so several app servers work with either.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
