@@ -5,34 +5,48 @@ Registered with `kube_registry.list_extensions` in `AssessmentsConfig.ready()`, 
 group's assessment with the latest as-of date: the page stays one query.
 """
 
+from decimal import Decimal
+
 import django_filters
-from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Value, When
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kube_registry.list_extensions import KubeListExtension, register_kube_list_extension
 
+from . import rubric
 from .models import Assessment, Category
+from .thresholds import SPECS
 
 # Categories in their order of independence, for sorting by category.
 CATEGORY_RANK = {Category.TUMBUH: 1, Category.BERKEMBANG: 2, Category.MANDIRI: 3}
+LATEST = ("final_category", "score", "score_breakdown", "as_of", "is_inactive", "is_at_risk")
 
 
 def annotate_latest_assessment(queryset):
     """Each group with its latest assessment's final category, score, date and flags (None without one)."""
     latest = Assessment.objects.filter(kube=OuterRef("pk")).order_by("-as_of")
-    queryset = queryset.annotate(
-        **{
-            f"latest_{name}": Subquery(latest.values(name)[:1])
-            for name in ("final_category", "score", "as_of", "is_inactive", "is_at_risk")
-        }
+    queryset = queryset.annotate(**{f"latest_{name}": Subquery(latest.values(name)[:1]) for name in LATEST})
+    # Read only when sorting by category (then by score within it): not selected otherwise.
+    rank = Case(
+        *(When(latest_final_category=category, then=Value(rank * 1000)) for category, rank in CATEGORY_RANK.items()),
     )
-    # Read only when sorting by category: not selected otherwise.
     return queryset.alias(
-        latest_category_rank=Case(
-            *(When(latest_final_category=category, then=Value(rank)) for category, rank in CATEGORY_RANK.items()),
-            output_field=IntegerField(),
+        latest_category_rank=ExpressionWrapper(
+            rank + F("latest_score"), output_field=DecimalField(max_digits=6, decimal_places=1)
         )
     )
+
+
+def describe_scores(kubes: list) -> None:
+    """Each group's score breakdown in words, for the score's tooltip: "Administrasi 15 · Organisasi 7,5 · …"."""
+    for kube in kubes:
+        breakdown = kube.latest_score_breakdown or {}
+        kube.latest_score_text = " · ".join(
+            f"{SPECS[f'weight_{key}'].label} {number_format(Decimal(breakdown[key]))}"
+            for key in rubric.SCORED_INDICATORS
+            if key in breakdown
+        )
 
 
 def register() -> None:
@@ -41,6 +55,7 @@ def register() -> None:
             key="assessments",
             annotate=annotate_latest_assessment,
             template="assessments/listing_columns.html",
+            decorate=describe_scores,
             filters={
                 "kategori": django_filters.ChoiceFilter(
                     label=_("Kategori"),

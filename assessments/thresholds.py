@@ -146,7 +146,7 @@ SPECS: dict[str, Spec] = {
     "weight_usaha": _weight(gettext_lazy("Usaha")),
     "weight_pemasaran": _weight(gettext_lazy("Pemasaran")),
     "weight_aset": _weight(gettext_lazy("Aset")),
-    "weight_akses_sumber": _weight(gettext_lazy("Akses sumber")),
+    "weight_akses_sumber": _weight(gettext_lazy("Akses sumber daya")),
     "weight_lembaga_keuangan": _weight(gettext_lazy("Lembaga keuangan")),
 }
 WEIGHT_FIELDS = [name for name, spec in SPECS.items() if spec.group == WEIGHTS]

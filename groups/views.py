@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from kube_registry.list_extensions import kube_list_extensions
+from kube_registry.list_extensions import decorate_kube_list, kube_list_extensions
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
 from kube_registry.sections import home_view_for, profile_sections
 
@@ -66,6 +66,7 @@ class KubeListView(RoleRequiredMixin, FilterView):
         context["list_extensions"] = extensions = kube_list_extensions()
         context["extension_filters"] = [context["filter"].form[name] for e in extensions for name in e.filters]
         context["extension_filters_used"] = any(field.value() for field in context["extension_filters"])
+        decorate_kube_list(context["object_list"])
         return context
 
 

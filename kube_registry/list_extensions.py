@@ -28,6 +28,9 @@ class KubeListExtension:
     # sort parameter -> (annotation or field name, label); groups without a value
     # come last in both directions.
     ordering: Mapping[str, tuple[str, Any]] = field(default_factory=dict)
+    # The page's groups -> None: sets what the template shows from the annotated
+    # values (labels, tooltips), without queries.
+    decorate: Callable[[list], None] | None = None
     order: int = 100
 
 
@@ -46,6 +49,13 @@ def unregister_kube_list_extension(key: str) -> None:
 
 def kube_list_extensions() -> list[KubeListExtension]:
     return sorted(_extensions.values(), key=lambda e: (e.order, e.key))
+
+
+def decorate_kube_list(rows: list) -> None:
+    """Let every registered extension finish the page's groups for the template."""
+    for extension in kube_list_extensions():
+        if extension.decorate is not None:
+            extension.decorate(rows)
 
 
 def annotate_kube_list(queryset: QuerySet) -> QuerySet:

@@ -15,9 +15,20 @@ from kube_registry.list_extensions import kube_list_extensions
 from tests.factories import KubeFactory, MembershipFactory
 
 LIST = reverse("groups:kube_list")
+ANGGREK_BREAKDOWN = {
+    "administrasi": "15",
+    "organisasi": "15",
+    "usaha": "15",
+    "pemasaran": "10",
+    "aset": "15",
+    "akses_sumber": "15",
+    "lembaga_keuangan": "7.5",
+}
 
 
-def assessed(kube, as_of, category, score, *, computed=None, inactive=False, at_risk=False) -> Assessment:
+def assessed(
+    kube, as_of, category, score, *, computed=None, inactive=False, at_risk=False, breakdown=None
+) -> Assessment:
     """A stored assessment; `computed` differs from `category` where an officer overrode it."""
     computed = computed or category
     return Assessment.objects.create(
@@ -27,6 +38,7 @@ def assessed(kube, as_of, category, score, *, computed=None, inactive=False, at_
         final_category=category,
         override_reason="" if computed == category else "Keputusan dinas",
         score=Decimal(score),
+        score_breakdown=breakdown or {},
         rubric_version="v1",
         is_inactive=inactive,
         is_at_risk=at_risk,
@@ -41,7 +53,7 @@ def build_city(facilitator) -> dict:
         for name in ("Anggrek", "Bougenvil", "Cempaka", "Dahlia", "Edelweis")
     }
     assessed(groups["Anggrek"], dt.date(2023, 12, 31), "tumbuh", "30")
-    assessed(groups["Anggrek"], dt.date(2024, 12, 31), "mandiri", "92.5")
+    assessed(groups["Anggrek"], dt.date(2024, 12, 31), "mandiri", "92.5", breakdown=ANGGREK_BREAKDOWN)
     assessed(groups["Bougenvil"], dt.date(2023, 12, 31), "mandiri", "95")
     assessed(groups["Bougenvil"], dt.date(2024, 12, 31), "tumbuh", "40", inactive=True, at_risk=True)
     assessed(groups["Cempaka"], dt.date(2024, 6, 30), "berkembang", "70", computed="tumbuh")
@@ -74,7 +86,10 @@ def test_list_shows_the_latest_final_category_score_and_flags(client_for, office
         name: re.search(rf">{name}</a>.*?</tr>", html, re.S).group(0) for name in ("Anggrek", "Bougenvil", "Edelweis")
     }
     assert "Mandiri</span>" in cells["Anggrek"]
-    assert "92,5" in cells["Anggrek"]
+    assert (
+        '<span title="Administrasi 15 · Organisasi 15 · Usaha 15 · Pemasaran 10 · Aset 15 · Akses sumber daya 15 · '
+        'Lembaga keuangan 7,5">92,5</span>'
+    ) in cells["Anggrek"]
     assert "Penilaian per 31 Des 2024" in cells["Anggrek"]
     assert "Tumbuh</span>" in cells["Bougenvil"]
     assert 'title="Tidak aktif"' in cells["Bougenvil"]
@@ -120,10 +135,10 @@ def test_sort_by_score_both_ways_with_unassessed_groups_last(client_for, officer
     assert names(client.get(LIST, {"o": "-score"})) == ["Anggrek", "Dahlia", "Cempaka", "Bougenvil", "Edelweis"]
 
 
-def test_sort_by_category_in_order_of_independence(client_for, officer, city):
+def test_sort_by_category_in_order_of_independence_then_by_score(client_for, officer, city):
     client = client_for(officer)
     assert names(client.get(LIST, {"o": "category"})) == ["Bougenvil", "Cempaka", "Dahlia", "Anggrek", "Edelweis"]
-    assert names(client.get(LIST, {"o": "-category"})) == ["Anggrek", "Cempaka", "Dahlia", "Bougenvil", "Edelweis"]
+    assert names(client.get(LIST, {"o": "-category"})) == ["Anggrek", "Dahlia", "Cempaka", "Bougenvil", "Edelweis"]
 
 
 def test_sort_choices_are_labelled_in_indonesian(client_for, officer, city):

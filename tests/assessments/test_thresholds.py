@@ -128,7 +128,7 @@ def test_weights_must_sum_to_exactly_100_and_the_error_names_them(client_for, ad
     assert response.status_code == 200
     expected = (
         "Jumlah bobot skor harus tepat 100, sekarang 90: Administrasi 15 + Organisasi 15 + Usaha 5 + "
-        "Pemasaran 5 + Aset 20 + Akses sumber 15 + Lembaga keuangan 15."
+        "Pemasaran 5 + Aset 20 + Akses sumber daya 15 + Lembaga keuangan 15."
     )
     assert errors_of(response)["__all__"] == [expected]
     assert expected in response.content.decode()
