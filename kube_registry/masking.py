@@ -9,7 +9,7 @@ import re
 # A NIK or KK: 16 digits, also written in groups (6474 0101 0190 0001, 6474.0101...).
 ID_NUMBER = re.compile(r"(?<![\d])(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?![\d])")
 # An Indonesian mobile number: 08…, 628… or +628…, 10 to 13 digits in all.
-PHONE = re.compile(r"(?<![\d+])(?:\+?62|0)8[\d -]{7,13}\d(?![\d])")
+PHONE = re.compile(r"(?<![\d+])(?:\+?62[ -]?|0)8[\d -]{7,13}\d(?![\d])")
 
 
 def mask_personal_data(text: str) -> str:
