@@ -1,3 +1,12 @@
-"""URL patterns, gathered in assessments/urls.py."""
+"""URL patterns, gathered in assessments/urls.py: a group's assessments and the officer's judgement."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns: list = [
+    path("kelompok/<int:pk>/penilaian/", views.KubeAssessmentsView.as_view(), name="kube_assessments"),
+    path("kelompok/<int:pk>/penilaian/nilai-sekarang/", views.assess_now, name="assess_now"),
+    path("penilaian/<int:pk>/", views.AssessmentDetailView.as_view(), name="detail"),
+    path("penilaian/<int:pk>/nilai/", views.JudgementView.as_view(), name="judge"),
+]

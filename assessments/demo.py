@@ -1,0 +1,88 @@
+"""The demo city's assessments, built by `seed_demo` after the reports and partnerships exist.
+
+Every group is assessed as of each 31 December the demo's reports fully cover, and as
+of the demo's "today" (the last day of the last complete month, as the other
+builders use, so the same seed gives the same results within a month). KUBE Mekar
+Sari, whose real history starts in 2014, is assessed at every year's end since its
+founding. The city declared it mandiri in 2017 (BRIEF.md); where the rubric finds
+otherwise for 31 December 2017, that decision is recorded as an officer's judgement
+with its reason, beside the computed category (ASSESSMENT.md, "Reference case").
+"""
+
+import datetime as dt
+
+from finances.periods import add_months, month_start
+from groups.models import Kube
+from kube_registry.demo_hooks import DemoBuilder, DemoContext, register_demo_builder
+
+from . import rubric
+from .models import Assessment
+from .services import assessable_kubes, record_judgement, run_assessment
+
+MEKAR_SARI_DECLARED_ON = dt.date(2017, 12, 31)
+MEKAR_SARI_REASON = "Ditetapkan mandiri oleh Dinas Sosial Kota Bontang pada 2017"
+MEKAR_SARI_NOTES = (
+    "KUBE terbaik nasional 2016. Jejaring 14 mitra (pemerintah, CSR PT Pupuk Kaltim, LSM, forum, media); "
+    "produk berkembang dari kompos padat ke pestisida nabati, pupuk organik cair, media tanam dan sekam bakar."
+)
+# An officer's scores of the six factors and five aspects, as the studies describe the group.
+MEKAR_SARI_SCORES = {
+    "factor_facilitator": 4,
+    "factor_network": 5,
+    "factor_cohesion": 5,
+    "factor_management": 4,
+    "factor_leadership": 5,
+    "factor_innovation": 5,
+    "dynamics_communication": 4,
+    "dynamics_conflict": 4,
+    "dynamics_cohesion": 5,
+    "dynamics_power": 4,
+    "dynamics_structure": 4,
+}
+
+
+def city_dates(ctx: DemoContext) -> list[dt.date]:
+    """Each 31 December whose whole year has demo reports, then the demo's today."""
+    today = ctx.today
+    first_report = add_months(month_start(today), -(12 * ctx.years - 1)) if ctx.years else month_start(today)
+    first_year = first_report.year + (first_report.month > 1)
+    dates = [dt.date(year, 12, 31) for year in range(first_year, today.year + 1) if dt.date(year, 12, 31) < today]
+    return [*dates, today]
+
+
+def mekar_sari_dates(ctx: DemoContext, taken: list[dt.date]) -> list[dt.date]:
+    """Mekar Sari's year ends since its founding that the city-wide runs leave out."""
+    founded = ctx.mekar_sari.founded_on
+    return [
+        dt.date(year, 12, 31)
+        for year in range(founded.year, ctx.today.year + 1)
+        if dt.date(year, 12, 31) <= ctx.today and dt.date(year, 12, 31) not in taken
+    ]
+
+
+def build_assessments(ctx: DemoContext) -> dict[str, int]:
+    """Assessments for every group at the demo's dates, and Mekar Sari's 2017 judgement."""
+    dates = city_dates(ctx)
+    for as_of in dates:
+        run_assessment(assessable_kubes(), as_of, actor=ctx.officer)
+    mekar_sari = Kube.objects.filter(pk=ctx.mekar_sari.pk)
+    for as_of in mekar_sari_dates(ctx, dates):
+        run_assessment(mekar_sari, as_of, actor=ctx.officer)
+    declared = Assessment.objects.filter(kube=ctx.mekar_sari, as_of=MEKAR_SARI_DECLARED_ON).first()
+    judgements = 0
+    if declared is not None and declared.computed_category != rubric.MANDIRI:
+        record_judgement(
+            declared,
+            actor=ctx.officer,
+            scores=MEKAR_SARI_SCORES,
+            notes=MEKAR_SARI_NOTES,
+            final_category=rubric.MANDIRI,
+            reason=MEKAR_SARI_REASON,
+        )
+        judgements = 1
+    return {"penilaian": Assessment.objects.count(), "penilaian petugas": judgements}
+
+
+def register() -> None:
+    # After the reports (finances, 20) and the partner network (partnerships, 30) it reads.
+    register_demo_builder(DemoBuilder(key="assessments", order=40, build=build_assessments))

@@ -1,0 +1,71 @@
+"""The officer's judgement on an assessment. The rules (a reason for another category) live in the service."""
+
+from crispy_forms.bootstrap import InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DYNAMICS_ASPECTS, INDEPENDENCE_FACTORS, JUDGEMENT_FIELDS, Assessment, Category
+
+SCORE_CHOICES = [("", _("belum dinilai")), *((str(n), str(n)) for n in range(1, 6))]
+
+
+def _score_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class JudgementForm(forms.Form):
+    """Eleven 1-5 scores with notes, and the final category with its reason."""
+
+    judgement_notes = forms.CharField(
+        label=_("Catatan penilaian"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Pengamatan di lapangan yang mendasari skor di atas."),
+    )
+    final_category = forms.ChoiceField(label=_("Kategori akhir"), choices=Category.choices, widget=forms.RadioSelect)
+    override_reason = forms.CharField(
+        label=_("Alasan kategori akhir"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi bila kategori akhir berbeda dari hasil rubrik."),
+    )
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        stored = {name: getattr(assessment, name) for name in JUDGEMENT_FIELDS} | {
+            "judgement_notes": assessment.judgement_notes,
+            "final_category": assessment.final_category,
+            "override_reason": assessment.override_reason,
+        }
+        kwargs["initial"] = stored | (kwargs.get("initial") or {})
+        super().__init__(*args, **kwargs)
+        for name, label in INDEPENDENCE_FACTORS + DYNAMICS_ASPECTS:
+            self.fields[name] = _score_field(label)
+        self.fields["final_category"].help_text = _("Hasil rubrik: %(category)s.") % {
+            "category": assessment.get_computed_category_display().lower()
+        }
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Enam faktor kemandirian (1 = sangat lemah, 5 = sangat kuat)"),
+                *(InlineRadios(name) for name, _label in INDEPENDENCE_FACTORS),
+            ),
+            Fieldset(
+                _("Lima aspek dinamika kelompok (1 = sangat lemah, 5 = sangat kuat)"),
+                *(InlineRadios(name) for name, _label in DYNAMICS_ASPECTS),
+            ),
+            "judgement_notes",
+            Fieldset(_("Keputusan petugas"), InlineRadios("final_category"), "override_reason"),
+        )
+
+    def scores(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data.get(name) for name in JUDGEMENT_FIELDS}

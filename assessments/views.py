@@ -1,0 +1,130 @@
+"""A group's assessments: assess now, the history with its chart, one assessment, the officer's judgement.
+
+Access as in the registry: anonymous users sign in; an assessment or group outside
+`visible_to(user)` is 404, whatever the URL; a user who may see it but lacks the
+permission for the action gets 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from groups.selectors import kube_queryset
+from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry.roles import RoleRequiredMixin
+
+from . import charts, selectors, services
+from .forms import JudgementForm
+from .models import Assessment
+
+
+@require_POST
+@login_required
+def assess_now(request, pk: int):
+    """Run the rubric for one group as of today (a re-run replaces today's computed result only)."""
+    kube = get_object_or_404(kube_queryset(request.user), pk=pk)
+    if not request.user.has_perm("assessments.add_assessment"):
+        raise PermissionDenied(_("Hanya petugas Dinas Sosial yang dapat menjalankan penilaian."))
+    today = timezone.localdate()
+    refusal = selectors.assess_now_refusal(kube, today)
+    if refusal:
+        messages.error(request, refusal)
+    else:
+        assessment = services.assess_kube(kube, today, actor=request.user)
+        messages.success(
+            request,
+            _("{kube} dinilai per {date}: {category}.").format(
+                kube=kube.name,
+                date=date_format(today, "j F Y"),
+                category=assessment.get_computed_category_display().lower(),
+            ),
+        )
+    return redirect(f"{kube.get_absolute_url()}#penilaian")
+
+
+class KubeAssessmentsView(KubeScopedMixin, TemplateView):
+    """Every stored assessment of a group, with a chart of category and score over time."""
+
+    permission_required = "assessments.view_assessment"
+    template_name = "assessments/kube_assessments.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assessments = selectors.kube_assessments(self.kube)
+        context.update(
+            rows=[(a, selectors.flag_rows(a)) for a in assessments],
+            # One point is no line: the table says it all.
+            chart=charts.category_score_figure(assessments) if len(assessments) > 1 else None,
+        )
+        return context
+
+
+class AssessmentScopedMixin(RoleRequiredMixin):
+    """The assessment in the URL, among those of the groups the user may see (else 404, before any 403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.assessment  # noqa: B018 - 404 for another's group before the permission's 403
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def assessment(self) -> Assessment:
+        return get_object_or_404(selectors.assessment_queryset(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"assessment": self.assessment, "kube": self.assessment.kube}
+
+
+class AssessmentDetailView(AssessmentScopedMixin, TemplateView):
+    permission_required = "assessments.view_assessment"
+    template_name = "assessments/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        factors, dynamics = selectors.judgement_scores(self.assessment)
+        context.update(
+            summary=selectors.assessment_summary(self.assessment),
+            score_groups=[(_("Enam faktor kemandirian"), factors), (_("Lima aspek dinamika kelompok"), dynamics)],
+            history=selectors.judgement_history(self.assessment),
+        )
+        return context
+
+
+class JudgementView(AssessmentScopedMixin, ServiceFormMixin, FormView):
+    """The officer's scores and final category; a category other than the rubric's needs a reason."""
+
+    permission_required = "assessments.judge_assessment"
+    form_class = JudgementForm
+    template_name = "assessments/judgement_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"assessment": self.assessment}
+
+    def perform(self, form):
+        assessment = services.record_judgement(
+            self.assessment,
+            actor=self.request.user,
+            scores=form.scores(),
+            notes=form.cleaned_data["judgement_notes"],
+            final_category=form.cleaned_data["final_category"],
+            reason=form.cleaned_data["override_reason"],
+        )
+        if assessment.is_overridden:
+            self.success_message = _("Penilaian petugas disimpan: kategori akhir {final}, hasil rubrik {computed}.")
+        else:
+            self.success_message = _("Penilaian petugas disimpan: kategori akhir {final}.")
+        self.success_message = self.success_message.format(
+            final=assessment.get_final_category_display().lower(),
+            computed=assessment.get_computed_category_display().lower(),
+        )
+        return assessment
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
