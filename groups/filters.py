@@ -81,7 +81,7 @@ def ordering_filter(fields=ORDERING_FIELDS, labels=ORDERING_LABELS, nulls_last=(
 
 class KubeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("Cari"), method="search", help_text=_("Nama, nomor registrasi, atau NIK anggota")
+        label=_("Cari"), method="search", help_text=_("Nama atau nomor registrasi. NIK anggota: lewat Cari NIK.")
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()

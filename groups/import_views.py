@@ -23,7 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kube_registry.exporting import registry_xlsx_bytes, sheet_csv_bytes
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import run_import
+from kube_registry.models import ExportSource, export_record
 from kube_registry.roles import RoleRequiredMixin
+from kube_registry.uploads import upload_kind
 
 from .filters import KubeFilter
 from .models import ImportUpload, ImportUploadStatus
@@ -34,17 +36,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def max_upload_bytes() -> int:
     return getattr(settings, "KUBE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
-
-
-def looks_like(filename: str, head: bytes) -> str | None:
-    """The file's kind by its content, not its name: a zip for .xlsx, text for .csv."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        return "xlsx" if head.startswith(b"PK\x03\x04") else None
-    if name.endswith(".csv"):
-        # Text: no NUL bytes and not a zip or another binary container.
-        return "csv" if b"\x00" not in head and not head.startswith(b"PK\x03\x04") else None
-    return None
 
 
 class UploadForm(forms.Form):
@@ -62,9 +53,10 @@ class UploadForm(forms.Form):
                     size=round(upload.size / 1_048_576, 1), limit=round(limit / 1_048_576, 1)
                 )
             )
-        head = upload.read(2048)
+        # Judged by the whole content (the size is limited above): see kube_registry/uploads.py.
+        data = upload.read()
         upload.seek(0)
-        if looks_like(upload.name, head) is None:
+        if upload_kind(upload.name, data) is None:
             raise forms.ValidationError(
                 _("Berkas “{name}” bukan buku kerja .xlsx atau berkas .csv yang dapat dibaca.").format(name=upload.name)
             )
@@ -161,6 +153,16 @@ class KubeExportView(RoleRequiredMixin, View):
         kubes = KubeFilter(request.GET, queryset=queryset, user=request.user).qs
         stamp = timezone.localdate().isoformat()
         can_see = request.user.has_perm("groups.view_personal_data")
+        query = request.GET.copy()
+        query.pop("page", None)
+        export_record(
+            user=request.user,
+            source=ExportSource.WEB,
+            file_format=fmt,
+            is_unmasked=can_see,
+            group_count=kubes.count(),
+            query=query.urlencode(),
+        )
         if fmt == "csv":
             content = sheet_csv_bytes("kelompok", kubes, can_see_personal_data=can_see)
             response = HttpResponse(content, content_type="text/csv; charset=utf-8")

@@ -28,15 +28,27 @@ def kube_queryset(user) -> QuerySet[Kube]:
 
 
 def kube_search(queryset: QuerySet[Kube], text: str) -> QuerySet[Kube]:
-    """Name or registration number contains `text`, or a member's NIK is `text`."""
+    """Name or registration number contains `text`.
+
+    Not a NIK: the list's search travels in the URL (?q=), and a NIK must never be in a
+    URL (server logs, browser history). A member's NIK is searched by `kube_search_by_nik`
+    from a POST form (groups/search_views.py).
+    """
     text = text.strip()
     if not text:
         return queryset
-    condition = Q(name__icontains=text) | Q(no_registrasi__icontains=text)
+    return queryset.filter(Q(name__icontains=text) | Q(no_registrasi__icontains=text))
+
+
+def is_id_number(text: str) -> bool:
     digits = normalize_id_number(text)
-    if digits.isdigit() and len(digits) == 16:
-        condition |= Exists(Membership.objects.filter(kube=OuterRef("pk"), person__nik=digits))
-    return queryset.filter(condition)
+    return digits.isdigit() and len(digits) == 16
+
+
+def kube_search_by_nik(queryset: QuerySet[Kube], nik: str) -> QuerySet[Kube]:
+    """The groups in `queryset` where the person with this NIK is or was a member."""
+    digits = normalize_id_number(nik)
+    return queryset.filter(Exists(Membership.objects.filter(kube=OuterRef("pk"), person__nik=digits)))
 
 
 def member_count_warning(count: int, status: str = "aktif") -> str:

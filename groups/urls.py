@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, search_views, views
 
 app_name = "groups"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("kelompok/", views.KubeListView.as_view(), name="kube_list"),
+    path("kelompok/cari-nik/", search_views.MemberSearchView.as_view(), name="member_search"),
     path("kelompok/ekspor.<str:fmt>", import_views.KubeExportView.as_view(), name="kube_export"),
     path("impor/", import_views.ImportUploadView.as_view(), name="import"),
     path("impor/templat.xlsx", import_views.import_template, name="import_template"),

@@ -111,7 +111,7 @@ def test_other_user_cannot_apply_an_upload(client_for, officer, admin_user):
         ("registri.xlsx", b"bukan zip sama sekali", "bukan buku kerja .xlsx"),
         ("anggota.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "bukan buku kerja .xlsx"),
         ("registri.pdf", b"%PDF-1.4", "bukan buku kerja .xlsx"),
-        ("registri.xlsx", b"PK\x03\x04 rusak", "tidak dapat dibaca"),
+        ("registri.xlsx", b"PK\x03\x04 rusak", "bukan buku kerja .xlsx"),
     ],
 )
 def test_bad_files_get_a_clear_message_never_a_server_error(client_for, officer, name, content, message):

@@ -39,12 +39,10 @@ def test_list_search_by_name_and_registration_number(client_for, officer, kube):
     assert names(list_page(client, q="2019-007")) == ["KUBE Lain"]
 
 
-def test_list_search_by_member_nik_with_spaces(client_for, officer, kube):
+def test_list_search_does_not_take_a_nik_in_the_url(client_for, officer, kube):
+    """A NIK is searched through the POST form of groups:member_search (tests/groups/test_member_search.py)."""
     member = MembershipFactory(kube=kube)
-    KubeFactory(name="KUBE Lain")
-    nik = member.person.nik
-    spaced = f"{nik[:4]} {nik[4:8]} {nik[8:12]} {nik[12:]}"
-    assert names(list_page(client_for(officer), q=spaced)) == ["KUBE Mekar Uji"]
+    assert names(list_page(client_for(officer), q=member.person.nik)) == []
 
 
 def test_list_filters_by_kecamatan_business_field_status_and_facilitator(client_for, officer, kube):

@@ -2,17 +2,20 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from groups.models import Kube
 from kube_registry.exporting import write_registry_xlsx, write_sheet_csv
+from kube_registry.models import ExportSource, export_record
 
 MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 MSG_MASKED = gettext_noop("NIK dan nomor KK disamarkan; tambahkan --unmasked untuk angka lengkap.")
 MSG_FORMAT = gettext_noop("Format “{format}” tidak didukung; pilih xlsx atau csv.")
 MSG_PROGRESS = gettext_noop("{sheet}: {count} baris")
+MSG_UNKNOWN_USER = gettext_noop("Pengguna “{username}” tidak ada.")
 
 
 class Command(BaseCommand):
@@ -34,6 +37,7 @@ class Command(BaseCommand):
             action="store_true",
             help="write full NIK and KK numbers (personal data: only for those whose work needs them)",
         )
+        parser.add_argument("--user", help="username recorded in the audit trail of exports with the system account")
 
     def handle(self, *args, **options):
         path = Path(options["output"])
@@ -42,18 +46,34 @@ class Command(BaseCommand):
             raise CommandError(_(MSG_FORMAT).format(format=file_format))
         kubes = Kube.objects.all()
         unmasked = options["unmasked"]
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(_(MSG_UNKNOWN_USER).format(username=options["user"]))
         show_progress = self.stdout.isatty()
-        if file_format == "csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                counts = {"kelompok": write_sheet_csv("kelompok", kubes, handle, can_see_personal_data=unmasked)}
-        else:
-            with path.open("wb") as handle:
-                counts = write_registry_xlsx(
-                    kubes,
-                    handle,
-                    can_see_personal_data=unmasked,
-                    progress=self._progress if show_progress else None,
-                )
+        counts: dict[str, int] = {}
+        try:
+            if file_format == "csv":
+                with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                    counts = {"kelompok": write_sheet_csv("kelompok", kubes, handle, can_see_personal_data=unmasked)}
+            else:
+                with path.open("wb") as handle:
+                    counts = write_registry_xlsx(
+                        kubes,
+                        handle,
+                        can_see_personal_data=unmasked,
+                        progress=self._progress if show_progress else None,
+                    )
+        finally:
+            # In the audit trail even when the write fails half-way: a partial file may exist.
+            export_record(
+                user=user,
+                source=ExportSource.COMMAND,
+                file_format=file_format,
+                is_unmasked=unmasked,
+                group_count=counts.get("kelompok", 0),
+            )
         if show_progress:
             self.stdout.write("\r\033[K", ending="")
         summary = "; ".join(f"{sheet}: rows={count}" for sheet, count in counts.items())

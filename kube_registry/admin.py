@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from .models import ExportRecord
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """Read-only: an audit trail is not edited, not even by admins."""
+
+    list_display = ("created_at", "actor", "source", "file_format", "is_unmasked", "group_count")
+    list_filter = ("source", "is_unmasked", "file_format")
+    search_fields = ("actor",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
