@@ -94,6 +94,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ROLE_OFFICER: ["add_assessment", "view_assessment", "judge_assessment", "view_thresholdsetting"],
         ROLE_FACILITATOR: ["view_assessment"],
     },
+    "formation": {
+        ROLE_ADMIN: [
+            *(f"{a}_{m}" for m in ("candidate", "proposal", "proposalcandidate", "kubestage") for a in _CRUD),
+            "view_proposaldecision",
+            "view_all_proposal",
+            "decide_proposal",
+        ],
+        # Officers review proposals and record the program's stages.
+        ROLE_OFFICER: [
+            *(f"{a}_{m}" for m in ("candidate", "proposal", "proposalcandidate", "kubestage") for a in ("add", "change", "view")),
+            "view_proposaldecision",
+            "view_all_proposal",
+            "decide_proposal",
+        ],
+        # A facilitator proposes groups where they work and records families; never decides.
+        ROLE_FACILITATOR: [
+            *(f"{a}_{m}" for m in ("candidate", "proposal", "proposalcandidate") for a in ("add", "change", "view")),
+            "view_proposaldecision",
+            "view_kubestage",
+        ],
+    },
 }
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "finances",
     "partnerships",
     "assessments",
+    "formation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,615 @@
+"""The `usulan` sheet: candidate families and proposals, one row per family.
+
+A row with a `kode_usulan` puts the family on that proposal (created when the code is
+new, as a proposal submitted for review; the proposal's columns must agree on every
+row of the code, blank cells taking the first row's values). A row without one
+records the family on the waiting list of its kelurahan. Families are keyed by NIK,
+proposals by code. Same rules as the other sheets: every error as
+`usulan:row:column: message`, and nothing is written when any row is invalid. An
+import adds and corrects; it never removes a family from a proposal, and it never
+changes a proposal already under review or decided (re-importing it is `unchanged`).
+
+Registered after the contract's sheets (the engine puts unnamed sheets last), so a
+file may create a facilitator's groups and propose new ones at once.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from import_export.fields import Field
+
+from groups.models import AreaType, BusinessField, Kelurahan, Role, Sex
+from groups.resources import MSG_FACILITATOR_UNKNOWN, _facilitators, _region_key, _Regions
+from kube_registry.importing import (
+    MSG_REQUIRED,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    ImportContext,
+    IntegerWidget,
+    MoneyWidget,
+    SheetResource,
+    TextWidget,
+)
+from kube_registry.nik import normalize_id_number
+
+from .models import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    Candidate,
+    DecisionAction,
+    GrantSource,
+    Proposal,
+    ProposalCandidate,
+    ProposalDecision,
+    ProposalStatus,
+    ProposerKind,
+    Willingness,
+)
+
+MSG_NIK = gettext_noop("NIK harus 16 digit angka (tertulis “{value}”).")
+MSG_PROPOSAL_DIFFERS = gettext_noop("Usulan {code} di baris {row} bertuliskan “{other}”; data usulan harus sama.")
+MSG_PERSON_DIFFERS = gettext_noop("NIK yang sama di baris {row} bertuliskan “{other}”; data keluarga harus sama.")
+MSG_NIK_TWICE = gettext_noop("Keluarga ini sudah tercantum di baris {row}.")
+MSG_IN_OTHER_PROPOSAL = gettext_noop("Keluarga ini sudah tercantum dalam usulan {code} yang masih berjalan.")
+MSG_ROLE_TWICE = gettext_noop("Usulan {code} sudah memiliki {role}: {name}.")
+MSG_LOCKED = gettext_noop("Usulan {code} berstatus {status}; tidak dapat diubah lewat impor.")
+MSG_NOT_WAITING = gettext_noop("{name} sudah menjadi anggota KUBE atau mundur; tidak dapat diusulkan.")
+MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
+MSG_GRANT_TOGETHER = gettext_noop("Isi sumber_bantuan dan jumlah_bantuan bersama-sama.")
+MSG_KELURAHAN_AMBIGUOUS = gettext_noop(
+    "Nama kelurahan “{value}” dipakai lebih dari satu wilayah; tulis kode Kemendagri."
+)
+MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
+
+# Proposal columns -> Proposal fields (kelurahan and pendamping need a lookup).
+PROPOSAL_COLUMNS = {
+    "nama_kube": "name",
+    "rt": "rt",
+    "alamat": "address",
+    "jenis_usaha": "business_field",
+    "uraian_usaha": "business_description",
+    "wilayah": "area_type",
+    "pengusul": "proposer_kind",
+    "nama_pengusul": "proposer_name",
+    "tanggal_usulan": "proposed_on",
+    "sumber_bantuan": "grant_source",
+    "jumlah_bantuan": "grant_amount",
+}
+PROPOSAL_REQUIRED = ("nama_kube", "jenis_usaha", "pengusul", "tanggal_usulan")
+# Family columns -> Candidate fields.
+CANDIDATE_COLUMNS = {
+    "no_kk": "kk",
+    "nama": "name",
+    "jenis_kelamin": "sex",
+    "tanggal_lahir": "birth_on",
+    "rt_calon": "rt",
+    "kepala_keluarga": "is_head_of_family",
+    "pencari_nafkah_utama": "is_main_earner",
+    "dtks": "is_dtks",
+    "desil_dtks": "dtks_decile",
+    "pkh": "is_pkh",
+    "tanggungan": "dependents",
+    "kesediaan": "willingness",
+    "telepon": "phone",
+}
+CANDIDATE_DEFAULTS = {
+    "kk": "",
+    "birth_on": None,
+    "rt": "",
+    "is_head_of_family": False,
+    "is_main_earner": False,
+    "is_dtks": False,
+    "dtks_decile": None,
+    "is_pkh": False,
+    "dependents": 0,
+    "willingness": Willingness.BELUM,
+    "phone": "",
+}
+
+
+def _kk(value: str) -> str:
+    digits = normalize_id_number(value)
+    if digits and not (digits.isdigit() and len(digits) == 16):
+        raise ValueError(_("Nomor KK harus 16 digit angka."))
+    return digits
+
+
+@dataclass
+class _ProposalPlan:
+    code: str
+    row: int
+    values: dict[str, Any]
+    pk: int | None = None
+    status: str = ProposalStatus.DIAJUKAN
+    current: dict[str, Any] | None = None
+    roles: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        if self.current is None:
+            return dict(self.values)
+        return {f: v for f, v in self.values.items() if self.current.get(f) != v}
+
+
+@dataclass
+class _RowPlan:
+    row: int
+    nik: str
+    values: dict[str, Any]
+    proposal: _ProposalPlan | None
+    role: str
+    candidate_pk: int | None = None
+    current: dict[str, Any] | None = None
+    entry_pk: int | None = None
+    entry_role: str | None = None
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        if self.current is None:
+            return dict(self.values)
+        return {f: v for f, v in self.values.items() if self.current.get(f) != v}
+
+
+class UsulanResource(SheetResource):
+    kode_usulan = Field(attribute="proposal__code", column_name="kode_usulan", widget=TextWidget(max_length=30))
+    nama_kube = Field(attribute="proposal__name", column_name="nama_kube", widget=TextWidget(max_length=150))
+    kecamatan = Field(attribute="kecamatan", column_name="kecamatan", widget=TextWidget(required=True))
+    kelurahan = Field(attribute="kelurahan", column_name="kelurahan", widget=TextWidget(required=True))
+    rt = Field(attribute="proposal__rt", column_name="rt", widget=TextWidget(max_length=10))
+    alamat = Field(attribute="proposal__address", column_name="alamat", widget=TextWidget(max_length=255))
+    jenis_usaha = Field(
+        attribute="proposal__business_field", column_name="jenis_usaha", widget=ChoiceWidget(BusinessField)
+    )
+    uraian_usaha = Field(attribute="proposal__business_description", column_name="uraian_usaha", widget=TextWidget())
+    wilayah = Field(attribute="proposal__area_type", column_name="wilayah", widget=ChoiceWidget(AreaType))
+    pengusul = Field(
+        attribute="proposal__proposer_kind",
+        column_name="pengusul",
+        widget=ChoiceWidget(ProposerKind, aliases={"lks": "orsos", "organisasi sosial": "orsos"}),
+    )
+    nama_pengusul = Field(
+        attribute="proposal__proposer_name", column_name="nama_pengusul", widget=TextWidget(max_length=150)
+    )
+    tanggal_usulan = Field(attribute="proposal__proposed_on", column_name="tanggal_usulan", widget=DateWidget())
+    pendamping = Field(attribute="proposal__facilitator", column_name="pendamping", widget=TextWidget())
+    sumber_bantuan = Field(
+        attribute="proposal__grant_source",
+        column_name="sumber_bantuan",
+        widget=ChoiceWidget(GrantSource, aliases={"bpls": "blps"}),
+    )
+    jumlah_bantuan = Field(attribute="proposal__grant_amount", column_name="jumlah_bantuan", widget=MoneyWidget())
+    nik = Field(attribute="nik", column_name="nik", widget=TextWidget(required=True, max_length=25))
+    no_kk = Field(attribute="kk", column_name="no_kk", widget=TextWidget(max_length=25))
+    nama = Field(attribute="name", column_name="nama", widget=TextWidget(required=True, max_length=150))
+    jenis_kelamin = Field(attribute="sex", column_name="jenis_kelamin", widget=ChoiceWidget(Sex, required=True))
+    tanggal_lahir = Field(attribute="birth_on", column_name="tanggal_lahir", widget=DateWidget())
+    kelurahan_calon = Field(attribute="kelurahan_calon", column_name="kelurahan_calon", widget=TextWidget())
+    rt_calon = Field(attribute="rt", column_name="rt_calon", widget=TextWidget(max_length=10))
+    kepala_keluarga = Field(attribute="is_head_of_family", column_name="kepala_keluarga", widget=BooleanWidget())
+    pencari_nafkah_utama = Field(attribute="is_main_earner", column_name="pencari_nafkah_utama", widget=BooleanWidget())
+    dtks = Field(attribute="is_dtks", column_name="dtks", widget=BooleanWidget())
+    desil_dtks = Field(attribute="dtks_decile", column_name="desil_dtks", widget=IntegerWidget(low=1, high=10))
+    pkh = Field(attribute="is_pkh", column_name="pkh", widget=BooleanWidget())
+    tanggungan = Field(attribute="dependents", column_name="tanggungan", widget=IntegerWidget(low=0, high=30))
+    kesediaan = Field(
+        attribute="willingness",
+        column_name="kesediaan",
+        widget=ChoiceWidget(
+            Willingness, aliases={"ya": "bersedia", "belum ditanya": "belum", "tidak bersedia": "tidak"}
+        ),
+    )
+    jabatan = Field(attribute="role", column_name="jabatan", widget=ChoiceWidget(Role))
+    telepon = Field(attribute="phone", column_name="telepon", widget=TextWidget(max_length=30))
+
+    example_row = {
+        "kode_usulan": "USL-2025-901",
+        "nama_kube": "KUBE Contoh Sejahtera",
+        "kecamatan": "Bontang Utara",
+        "kelurahan": "Guntung",
+        "nik": "6474015705800001",
+        "nama": "Siti Contoh",
+        "jenis_kelamin": "P",
+    }
+
+    # --- planning ---------------------------------------------------------------------
+
+    def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
+        rows = list(rows)
+        self.regions = _Regions()
+        self.kelurahan_by_name: dict[str, list[Kelurahan]] = defaultdict(list)
+        for kelurahan in self.regions.kelurahan_by_code.values():
+            self.kelurahan_by_name[_region_key(kelurahan.name)].append(kelurahan)
+        self.facilitators = _facilitators()
+        codes = {self._key(row.get("kode_usulan")) for _n, row in rows} - {""}
+        niks = {normalize_id_number(self._key(row.get("nik"))) for _n, row in rows} - {""}
+        self.stored_proposals = {
+            p["code"]: p
+            for p in Proposal.objects.filter(code__in=codes).values(
+                "pk", "code", "status", "kelurahan_id", "facilitator_id", *PROPOSAL_COLUMNS.values()
+            )
+        }
+        self.stored_candidates = {
+            c["nik"]: c
+            for c in Candidate.objects.filter(nik__in=niks).values(
+                "pk", "nik", "status", "kelurahan_id", *CANDIDATE_COLUMNS.values()
+            )
+        }
+        # Families on open proposals: nik -> (proposal code, entry pk, role).
+        self.open_entries: dict[str, tuple[str, int, str]] = {}
+        for nik, code, pk, role in ProposalCandidate.objects.filter(
+            candidate__nik__in=niks, proposal__status__in=OPEN_STATUSES
+        ).values_list("candidate__nik", "proposal__code", "pk", "role"):
+            self.open_entries[nik] = (code, pk, role)
+        self.stored_roles: dict[str, dict[str, str]] = defaultdict(dict)  # code -> role -> name
+        for code, role, name, nik in ProposalCandidate.objects.filter(
+            proposal__code__in=codes, role__in=["ketua", "sekretaris", "bendahara"]
+        ).values_list("proposal__code", "role", "candidate__name", "candidate__nik"):
+            self.stored_roles[code][role] = f"{name}\x00{nik}"
+        self.proposals: dict[str, _ProposalPlan] = {}
+        self.plans: list[_RowPlan] = []
+        self.invalid_rows: set[int] = set()
+        self.niks_in_file: dict[str, tuple[int, dict]] = {}
+        for number, row in rows:
+            self._plan_row(number, row, ctx)
+        ctx.report_progress("validate", len(rows), total)
+        self._count(ctx)
+
+    @staticmethod
+    def _key(value) -> str:
+        try:
+            return TextWidget().clean(value)
+        except ValueError:
+            return ""
+
+    def _kelurahan_any(self, text: str) -> tuple[Kelurahan | None, str]:
+        code = re.sub(r"[\s.]", "", text)
+        if code.isdigit():
+            found = self.regions.kelurahan_by_code.get(code)
+            return (found, "") if found else (None, _(MSG_KELURAHAN_UNKNOWN).format(value=text))
+        found = self.kelurahan_by_name.get(_region_key(text), [])
+        if len(found) > 1:
+            return None, _(MSG_KELURAHAN_AMBIGUOUS).format(value=text)
+        if not found:
+            return None, _(MSG_KELURAHAN_UNKNOWN).format(value=text)
+        return found[0], ""
+
+    def _plan_row(self, number: int, row: dict, ctx: ImportContext) -> None:
+        values, errors = self.clean_row(row)
+        kelurahan = None
+        if "kecamatan" not in errors and "kelurahan" not in errors:
+            kelurahan, region_errors = self.regions.resolve(values["kecamatan"], values["kelurahan"])
+            errors.update(region_errors)
+        nik = normalize_id_number(values.get("nik", ""))
+        if "nik" not in errors and not (nik.isdigit() and len(nik) == 16):
+            errors["nik"] = _(MSG_NIK).format(value=values.get("nik", ""))
+        candidate_values: dict[str, Any] = {}
+        for column, name in CANDIDATE_COLUMNS.items():
+            if column in values and column not in errors:
+                candidate_values[name] = values[column]
+        if candidate_values.get("kk"):
+            try:
+                candidate_values["kk"] = _kk(candidate_values["kk"])
+            except ValueError as exc:
+                errors["no_kk"] = str(exc)
+        if candidate_values.get("birth_on") and candidate_values["birth_on"] > ctx.today:
+            errors["tanggal_lahir"] = _(MSG_DATE_IN_FUTURE)
+        home = kelurahan
+        if values.get("kelurahan_calon"):
+            home, message = self._kelurahan_any(values["kelurahan_calon"])
+            if message:
+                errors["kelurahan_calon"] = message
+        if home is not None:
+            candidate_values["kelurahan_id"] = home.pk
+        # Blank optional cells keep what is stored (or the default for a new family).
+        candidate_values = {k: v for k, v in candidate_values.items() if v not in ("", None)}
+
+        code = values.get("kode_usulan", "")
+        proposal = None
+        if code and kelurahan is not None:
+            proposal = self._proposal(number, code, values, kelurahan, errors, ctx)
+        role = values.get("jabatan") or Role.ANGGOTA
+
+        plan = None
+        if not errors:
+            first = self.niks_in_file.get(nik)
+            if first is not None:
+                first_row, first_values = first
+                differing = next((k for k, v in candidate_values.items() if first_values.get(k, v) != v), None)
+                errors["nik"] = (
+                    _(MSG_PERSON_DIFFERS).format(row=first_row, other=first_values[differing])
+                    if differing
+                    else _(MSG_NIK_TWICE).format(row=first_row)
+                )
+            else:
+                self.niks_in_file[nik] = (number, candidate_values)
+                plan = self._candidate_plan(number, nik, candidate_values, proposal, role, errors)
+        if errors or plan is None:
+            for column, message in errors.items():
+                ctx.error(number, column, message)
+            self.invalid_rows.add(number)
+            return
+        self.plans.append(plan)
+
+    def _proposal(self, number, code, values, kelurahan, errors, ctx) -> _ProposalPlan | None:
+        given = {PROPOSAL_COLUMNS[c]: values[c] for c in PROPOSAL_COLUMNS if values.get(c) not in ("", None)}
+        given["kelurahan_id"] = kelurahan.pk
+        username = values.get("pendamping")
+        if username:
+            facilitator = self.facilitators.get(username, self.facilitators.get(username.lower()))
+            if facilitator is None:
+                errors["pendamping"] = _(MSG_FACILITATOR_UNKNOWN).format(value=username)
+            given["facilitator_id"] = facilitator
+        plan = self.proposals.get(code)
+        if plan is not None:  # a later row of the same proposal: blank cells take the first row's values
+            for name, value in given.items():
+                if plan.values.get(name, value) != value:
+                    column = next((c for c, f in PROPOSAL_COLUMNS.items() if f == name), "kelurahan")
+                    errors.setdefault(
+                        column, _(MSG_PROPOSAL_DIFFERS).format(code=code, row=plan.row, other=plan.values[name])
+                    )
+            return plan
+        stored = self.stored_proposals.get(code)
+        if stored is None:
+            for column in PROPOSAL_REQUIRED:
+                if PROPOSAL_COLUMNS[column] not in given and column not in errors:
+                    errors[column] = _(MSG_REQUIRED)
+        if given.get("proposed_on") and given["proposed_on"] > ctx.today:
+            errors["tanggal_usulan"] = _(MSG_DATE_IN_FUTURE)
+        merged = (
+            {k: stored[k] for k in (*PROPOSAL_COLUMNS.values(), "kelurahan_id", "facilitator_id")} if stored else {}
+        ) | given
+        if bool(merged.get("grant_source")) != (merged.get("grant_amount") is not None):
+            errors["jumlah_bantuan"] = _(MSG_GRANT_TOGETHER)
+        plan = _ProposalPlan(code=code, row=number, values=given)
+        if stored is not None:
+            plan.pk, plan.status = stored["pk"], stored["status"]
+            plan.current = {k: stored[k] for k in given}
+            if plan.changes and stored["status"] not in EDITABLE_STATUSES:
+                label = ProposalStatus(stored["status"]).label.lower()
+                errors.setdefault("kode_usulan", _(MSG_LOCKED).format(code=code, status=label))
+        if not errors:
+            self.proposals[code] = plan
+        return plan
+
+    def _candidate_plan(self, number, nik, values, proposal, role, errors) -> _RowPlan | None:
+        stored = self.stored_candidates.get(nik)
+        plan = _RowPlan(row=number, nik=nik, values=values, proposal=proposal, role=role)
+        if stored is not None:
+            plan.candidate_pk = stored["pk"]
+            plan.current = {k: stored[k] for k in values}
+        if proposal is None:
+            return plan
+        open_entry = self.open_entries.get(nik)
+        if open_entry is not None and open_entry[0] != proposal.code:
+            errors["nik"] = _(MSG_IN_OTHER_PROPOSAL).format(code=open_entry[0])
+            return None
+        if open_entry is not None:
+            plan.entry_pk, plan.entry_role = open_entry[1], open_entry[2]
+        elif stored is not None and stored["status"] != "menunggu":
+            errors["nik"] = _(MSG_NOT_WAITING).format(name=stored["name"])
+            return None
+        elif proposal.status not in EDITABLE_STATUSES and proposal.pk is not None:
+            errors["kode_usulan"] = _(MSG_LOCKED).format(
+                code=proposal.code, status=ProposalStatus(proposal.status).label.lower()
+            )
+            return None
+        if plan.entry_role is not None and plan.entry_role != role and proposal.status not in EDITABLE_STATUSES:
+            errors["jabatan"] = _(MSG_LOCKED).format(
+                code=proposal.code, status=ProposalStatus(proposal.status).label.lower()
+            )
+            return None
+        if role in ("ketua", "sekretaris", "bendahara") and plan.entry_role != role:
+            holder = proposal.roles.get(role)
+            stored_holder = self.stored_roles[proposal.code].get(role)
+            if holder is not None:
+                errors["jabatan"] = _(MSG_ROLE_TWICE).format(
+                    code=proposal.code, role=Role(role).label.lower(), name=holder[0]
+                )
+                return None
+            if stored_holder is not None and not stored_holder.endswith(f"\x00{nik}"):
+                name = stored_holder.split("\x00")[0]
+                errors["jabatan"] = _(MSG_ROLE_TWICE).format(
+                    code=proposal.code, role=Role(role).label.lower(), name=name
+                )
+                return None
+            proposal.roles[role] = (values.get("name", nik), number)
+        return plan
+
+    def _count(self, ctx: ImportContext) -> None:
+        counts = ctx.counts
+        counts.invalid += len(self.invalid_rows)
+        for plan in self.plans:
+            new_entry = plan.proposal is not None and plan.entry_pk is None
+            role_changed = plan.entry_pk is not None and plan.entry_role != plan.role
+            proposal_new = plan.proposal is not None and plan.proposal.pk is None
+            if plan.candidate_pk is None or new_entry or proposal_new:
+                counts.created += 1
+            elif plan.changes or role_changed or (plan.proposal is not None and plan.proposal.changes):
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    # --- writing ----------------------------------------------------------------------
+
+    def write(self, ctx: ImportContext) -> None:
+        actor = ctx.actor
+        reason = ctx.change_reason
+        for plan in self.proposals.values():
+            if plan.pk is None:
+                proposal = Proposal(code=plan.code, status=ProposalStatus.DIAJUKAN, created_by=actor, **plan.values)
+                self._save(proposal, actor, reason)
+                plan.pk = proposal.pk
+                for action in (DecisionAction.DIBUAT, DecisionAction.DIAJUKAN):
+                    ProposalDecision.objects.create(
+                        proposal=proposal,
+                        action=action,
+                        decided_by=actor,
+                        reason=reason if action == DecisionAction.DIBUAT else "",
+                    )
+            elif plan.changes:
+                proposal = Proposal.objects.get(pk=plan.pk)
+                for name, value in plan.changes.items():
+                    setattr(proposal, name, value)
+                self._save(proposal, actor, reason)
+        for plan in self.plans:
+            if plan.candidate_pk is None:
+                candidate = Candidate(nik=plan.nik, created_by=actor, **(CANDIDATE_DEFAULTS | plan.values))
+                if candidate.willingness != Willingness.BELUM:
+                    candidate.willingness_by, candidate.willingness_on = actor, ctx.today
+                self._save(candidate, actor, reason)
+                plan.candidate_pk = candidate.pk
+            elif plan.changes:
+                candidate = Candidate.objects.get(pk=plan.candidate_pk)
+                if plan.changes.get("willingness") not in (None, candidate.willingness):
+                    candidate.willingness_by, candidate.willingness_on = actor, ctx.today
+                for name, value in plan.changes.items():
+                    setattr(candidate, name, value)
+                self._save(candidate, actor, reason)
+        # Officer roles that move are freed first, so the unique constraint holds.
+        for plan in self.plans:
+            if plan.entry_pk is not None and plan.entry_role != plan.role and plan.entry_role != Role.ANGGOTA:
+                entry = ProposalCandidate.objects.get(pk=plan.entry_pk)
+                entry.role = Role.ANGGOTA
+                self._save(entry, actor, reason)
+        for plan in self.plans:
+            if plan.proposal is None:
+                continue
+            if plan.entry_pk is None:
+                entry = ProposalCandidate(proposal_id=plan.proposal.pk, candidate_id=plan.candidate_pk, role=plan.role)
+                self._save(entry, actor, reason)
+            elif plan.entry_role != plan.role:
+                entry = ProposalCandidate.objects.get(pk=plan.entry_pk)
+                entry.role = plan.role
+                self._save(entry, actor, reason)
+
+    @staticmethod
+    def _save(obj, actor, reason) -> None:
+        obj._history_user = actor
+        obj._change_reason = reason
+        obj.save()
+
+
+# --- Export --------------------------------------------------------------------------------
+
+
+def usulan_columns() -> list[str]:
+    return UsulanResource.column_names()
+
+
+def usulan_rows(proposals, *, mask) -> Iterator[list[Any]]:
+    """One row per family on each proposal, in `usulan_columns()` order: one query."""
+    fields = UsulanResource.fields
+    render = {
+        name: fields[name].widget.render
+        for name in ("jenis_usaha", "wilayah", "pengusul", "sumber_bantuan", "jenis_kelamin", "kesediaan", "jabatan")
+    }
+    rows = (
+        ProposalCandidate.objects.filter(proposal__in=proposals)
+        .order_by("proposal__code", "pk")
+        .values_list(
+            "proposal__code",
+            "proposal__name",
+            "proposal__kelurahan__kecamatan__name",
+            "proposal__kelurahan__name",
+            "proposal__rt",
+            "proposal__address",
+            "proposal__business_field",
+            "proposal__business_description",
+            "proposal__area_type",
+            "proposal__proposer_kind",
+            "proposal__proposer_name",
+            "proposal__proposed_on",
+            "proposal__facilitator__username",
+            "proposal__grant_source",
+            "proposal__grant_amount",
+            "candidate__nik",
+            "candidate__kk",
+            "candidate__name",
+            "candidate__sex",
+            "candidate__birth_on",
+            "candidate__kelurahan__code",
+            "candidate__rt",
+            "candidate__is_head_of_family",
+            "candidate__is_main_earner",
+            "candidate__is_dtks",
+            "candidate__dtks_decile",
+            "candidate__is_pkh",
+            "candidate__dependents",
+            "candidate__willingness",
+            "role",
+            "candidate__phone",
+        )
+    )
+    yes_no = BooleanWidget().render
+    for (
+        code,
+        name,
+        kecamatan,
+        kelurahan,
+        rt,
+        address,
+        field_,
+        description,
+        area,
+        proposer,
+        proposer_name,
+        proposed_on,
+        facilitator,
+        grant_source,
+        grant_amount,
+        nik,
+        kk,
+        person,
+        sex,
+        birth_on,
+        home_code,
+        home_rt,
+        head,
+        earner,
+        dtks,
+        decile,
+        pkh,
+        dependents,
+        willingness,
+        role,
+        phone,
+    ) in rows.iterator(chunk_size=2_000):
+        yield [
+            code,
+            name,
+            kecamatan,
+            kelurahan,
+            rt,
+            address,
+            render["jenis_usaha"](field_),
+            description,
+            render["wilayah"](area),
+            render["pengusul"](proposer),
+            proposer_name,
+            proposed_on,
+            facilitator or "",
+            render["sumber_bantuan"](grant_source),
+            grant_amount,
+            mask(nik),
+            mask(kk) if kk else "",
+            person,
+            render["jenis_kelamin"](sex),
+            birth_on,
+            home_code,
+            home_rt,
+            yes_no(head),
+            yes_no(earner),
+            yes_no(dtks),
+            decile,
+            yes_no(pkh),
+            dependents,
+            render["kesediaan"](willingness),
+            render["jabatan"](role),
+            phone,
+        ]

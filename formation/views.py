@@ -1,0 +1,500 @@
+"""Pages of formation: proposals and their review, waiting lists, stages, replacements.
+
+Access as in the registry: anonymous users are sent to sign in; a signed-in user
+without the permission gets 403 (a facilitator who tries to approve); a proposal or
+family outside `visible_to(user)` is 404 (another facilitator's proposal), whatever
+the URL. One-shot actions (submit, pick, remove, place) are POST-only.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from finances.views import ServiceFormMixin
+from groups.models import Kelurahan
+from groups.views import KubeScopedMixin
+from kube_registry.roles import RoleRequiredMixin
+
+from . import services
+from .exports import usulan_csv_bytes, usulan_xlsx_bytes
+from .forms import (
+    ApproveForm,
+    CandidateForm,
+    PickCandidatesForm,
+    ProposalCandidateForm,
+    ProposalFilterForm,
+    ProposalForm,
+    ReasonForm,
+    StageForm,
+    WaitingListForm,
+)
+from .models import Candidate, Proposal, ProposalCandidate, ProposalStatus
+from .selectors import (
+    proposal_decisions,
+    proposal_queryset,
+    proposal_review,
+    ranked_candidates,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
+
+
+def _can_see_personal_data(user) -> bool:
+    return user.has_perm("groups.view_personal_data")
+
+
+def _filtered_proposals(request):
+    form = ProposalFilterForm(request.GET or None)
+    proposals = proposal_queryset(request.user)
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            proposals = proposals.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["kelurahan"]:
+            proposals = proposals.filter(kelurahan=form.cleaned_data["kelurahan"])
+    return form, proposals
+
+
+# --- Proposals ----------------------------------------------------------------------------
+
+
+class ProposalListView(RoleRequiredMixin, TemplateView):
+    permission_required = "formation.view_proposal"
+    template_name = "formation/proposal_list.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, proposals = _filtered_proposals(self.request)
+        page = Paginator(proposals.order_by("-proposed_on", "-pk"), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            proposals=page.object_list,
+            query_without_page=query.urlencode(),
+        )
+        return context
+
+
+class ProposalExportView(RoleRequiredMixin, View):
+    """The proposal list as filtered, one row per candidate: the `usulan` sheet, readable by the import."""
+
+    permission_required = "formation.view_proposal"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, fmt: str):
+        _form, proposals = _filtered_proposals(request)
+        hide = not _can_see_personal_data(request.user)
+        if fmt == "csv":
+            response = HttpResponse(usulan_csv_bytes(proposals, mask=hide), content_type="text/csv; charset=utf-8")
+        else:
+            fmt = "xlsx"
+            response = HttpResponse(usulan_xlsx_bytes(proposals, mask=hide), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="usulan.{fmt}"'
+        return response
+
+
+class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "formation.add_proposal"
+    form_class = ProposalForm
+    template_name = "formation/proposal_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"can_assign": self.request.user.has_perm("formation.view_all_proposal")}
+
+    def perform(self, form):
+        values = dict(form.cleaned_data)
+        if not self.request.user.has_perm("formation.view_all_proposal"):
+            values["facilitator"] = self.request.user
+        proposal = services.proposal_create(actor=self.request.user, **values)
+        self.success_message = _("Usulan {code} dibuat. Tambahkan calon anggotanya, lalu ajukan.").format(
+            code=proposal.code
+        )
+        return proposal
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+
+class ProposalScopedMixin(RoleRequiredMixin):
+    """The proposal in the URL among those the user may see (else 404)."""
+
+    @cached_property
+    def proposal(self) -> Proposal:
+        return get_object_or_404(
+            Proposal.objects.visible_to(self.request.user).select_related(
+                "kelurahan__kecamatan", "facilitator", "kube"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"proposal": self.proposal}
+
+    def get_success_url(self, result=None):
+        return self.proposal.get_absolute_url()
+
+
+class ProposalUpdateView(ProposalScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "formation.change_proposal"
+    form_class = ProposalForm
+    template_name = "formation/proposal_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "instance": Proposal.objects.get(pk=self.proposal.pk),
+            "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
+        }
+
+    def perform(self, form):
+        self.success_message = _("Usulan disimpan.")
+        return services.proposal_update(actor=self.request.user, proposal=self.proposal, **form.cleaned_data)
+
+
+class ProposalDetailView(ProposalScopedMixin, TemplateView):
+    permission_required = "formation.view_proposal"
+    template_name = "formation/proposal_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        proposal = self.proposal
+        can_edit = proposal.is_editable and user.has_perm("formation.change_proposal")
+        can_add = proposal.is_editable and user.has_perm("formation.add_proposalcandidate")
+        waiting = []
+        if can_add:
+            waiting = list(
+                ranked_candidates(
+                    Candidate.objects.visible_to(user).filter(kelurahan__kecamatan=proposal.kelurahan.kecamatan_id)
+                ).filter(open_proposal_id=None)[:50]
+            )
+        context.update(
+            review=proposal_review(proposal),
+            decisions=proposal_decisions(proposal),
+            can_edit=can_edit,
+            can_add=can_add,
+            can_decide=proposal.status == ProposalStatus.DIAJUKAN and user.has_perm("formation.decide_proposal"),
+            waiting=waiting,
+            approve_form=ApproveForm(),
+            reason_form=ReasonForm(),
+        )
+        return context
+
+
+class ProposalCandidateAddView(ProposalScopedMixin, ServiceFormMixin, FormView):
+    """A family typed in on the proposal: recorded on the waiting list (or updated by NIK) and put on it."""
+
+    permission_required = "formation.add_proposalcandidate"
+    form_class = ProposalCandidateForm
+    template_name = "formation/proposal_candidate_form.html"
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"kelurahan": self.proposal.kelurahan}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        values = {name: data[name] for name in CANDIDATE_VALUE_FIELDS}
+        with transaction.atomic():
+            candidate = services.candidate_save(actor=self.request.user, nik=data["nik"], **values)
+            services.proposal_candidate_add(
+                actor=self.request.user, proposal=self.proposal, candidate=candidate, role=data["role"]
+            )
+        self.success_message = _("{name} ditambahkan ke usulan.").format(name=candidate.name)
+        return candidate
+
+    def get_success_url(self, result=None):
+        return f"{self.proposal.get_absolute_url()}#calon"
+
+
+@method_decorator(require_POST, name="dispatch")
+class ProposalCandidatePickView(ProposalScopedMixin, View):
+    permission_required = "formation.add_proposalcandidate"
+
+    def post(self, request, *args, **kwargs):
+        queryset = Candidate.objects.visible_to(request.user)
+        form = PickCandidatesForm(request.POST, queryset=queryset)
+        if not form.is_valid():
+            messages.error(request, _("Pilih paling sedikit satu calon dari daftar tunggu."))
+            return redirect(f"{self.proposal.get_absolute_url()}#calon")
+        added = []
+        try:
+            with transaction.atomic():
+                for candidate in form.cleaned_data["candidates"]:
+                    services.proposal_candidate_add(actor=request.user, proposal=self.proposal, candidate=candidate)
+                    added.append(candidate.name)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Ditambahkan ke usulan: {names}.").format(names=", ".join(added)))
+        return redirect(f"{self.proposal.get_absolute_url()}#calon")
+
+
+@method_decorator(require_POST, name="dispatch")
+class ProposalCandidateRemoveView(ProposalScopedMixin, View):
+    permission_required = "formation.change_proposal"
+
+    def post(self, request, *args, **kwargs):
+        entry = get_object_or_404(
+            ProposalCandidate.objects.select_related("candidate", "proposal"),
+            proposal=self.proposal,
+            pk=self.kwargs["entry_pk"],
+        )
+        try:
+            services.proposal_candidate_remove(actor=request.user, entry=entry)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("{name} dikeluarkan dari usulan; tetap di daftar tunggu.").format(name=entry.candidate.name)
+            )
+        return redirect(f"{self.proposal.get_absolute_url()}#calon")
+
+
+@method_decorator(require_POST, name="dispatch")
+class ProposalSubmitView(ProposalScopedMixin, View):
+    permission_required = "formation.change_proposal"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.proposal_submit(actor=request.user, proposal=self.proposal)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Usulan {code} diajukan ke Dinas Sosial.").format(code=self.proposal.code))
+        return redirect(self.proposal.get_absolute_url())
+
+
+class DecisionViewMixin(ProposalScopedMixin, ServiceFormMixin):
+    permission_required = "formation.decide_proposal"
+    http_method_names = ["get", "head", "post"]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"review": proposal_review(self.proposal)}
+
+
+class ProposalApproveView(DecisionViewMixin, FormView):
+    form_class = ApproveForm
+    template_name = "formation/proposal_approve.html"
+
+    def perform(self, form):
+        kube = services.proposal_approve(
+            actor=self.request.user, proposal=self.proposal, exception_reason=form.cleaned_data["exception_reason"]
+        )
+        self.success_message = _("Usulan disetujui: {name} terdaftar dengan nomor {no}, tahap pelaksanaan.").format(
+            name=kube.name, no=kube.no_registrasi
+        )
+        return kube
+
+    def get_success_url(self, result=None):
+        return result.get_absolute_url()
+
+
+class ProposalReasonView(DecisionViewMixin, FormView):
+    """Return or reject: a decision that needs a reason."""
+
+    form_class = ReasonForm
+    template_name = "formation/proposal_decide.html"
+    action = ""
+    service = None
+    message = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"action": self.action}
+
+    def perform(self, form):
+        type(self).service(actor=self.request.user, proposal=self.proposal, reason=form.cleaned_data["reason"])
+        self.success_message = self.message
+        return self.proposal
+
+
+class ProposalReturnView(ProposalReasonView):
+    action = "return"
+    service = services.proposal_return
+    message = gettext_lazy("Usulan dikembalikan ke pengusul dengan alasan.")
+
+
+class ProposalRejectView(ProposalReasonView):
+    action = "reject"
+    service = services.proposal_reject
+    message = gettext_lazy("Usulan ditolak.")
+
+
+# --- Waiting lists ------------------------------------------------------------------------
+
+
+class CandidateListView(RoleRequiredMixin, TemplateView):
+    """The waiting families of one kelurahan, ranked; without a kelurahan, the counts per kelurahan."""
+
+    permission_required = "formation.view_candidate"
+    template_name = "formation/candidate_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = Candidate.objects.visible_to(self.request.user)
+        form = WaitingListForm(self.request.GET or None)
+        kelurahan = form.cleaned_data["kelurahan"] if form.is_valid() else None
+        context["form"] = form
+        context["kelurahan"] = kelurahan
+        if kelurahan is None:
+            context["counts"] = list(
+                ranked_candidates(visible)
+                .order_by()
+                .values("kelurahan__pk", "kelurahan__name", "kelurahan__kecamatan__name")
+                .annotate(waiting=Count("pk"))
+                .order_by("kelurahan__kecamatan__name", "kelurahan__name")
+            )
+            return context
+        page = Paginator(ranked_candidates(visible.filter(kelurahan=kelurahan)), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        context.update(
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            candidates=page.object_list,
+            first_rank=page.start_index(),
+            query_without_page=f"kelurahan={kelurahan.pk}",
+        )
+        return context
+
+
+class CandidateCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "formation.add_candidate"
+    form_class = CandidateForm
+    template_name = "formation/candidate_form.html"
+
+    def get_form_kwargs(self):
+        kelurahan = Kelurahan.objects.filter(pk=self.request.GET.get("kelurahan") or None).first()
+        return super().get_form_kwargs() | {"kelurahan": kelurahan}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        candidate = services.candidate_save(
+            actor=self.request.user, nik=data["nik"], **{name: data[name] for name in CANDIDATE_VALUE_FIELDS}
+        )
+        self.success_message = _("{name} tercatat di daftar tunggu Kelurahan {kelurahan}.").format(
+            name=candidate.name, kelurahan=candidate.kelurahan.name
+        )
+        return candidate
+
+    def get_success_url(self, result=None):
+        return f"{_candidate_list_url()}?kelurahan={result.kelurahan_id}"
+
+
+def _candidate_list_url() -> str:
+    return reverse("formation:candidate_list")
+
+
+class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "formation.change_candidate"
+    form_class = CandidateForm
+    template_name = "formation/candidate_form.html"
+
+    @cached_property
+    def candidate(self) -> Candidate:
+        return get_object_or_404(Candidate.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    @cached_property
+    def can_see_personal_data(self) -> bool:
+        return _can_see_personal_data(self.request.user)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"masked": not self.can_see_personal_data}
+
+    def get_initial(self):
+        fields = [*CANDIDATE_VALUE_FIELDS]
+        if self.can_see_personal_data:
+            fields.append("nik")
+        else:
+            fields.remove("kk")
+        initial = {name: getattr(self.candidate, name) for name in fields}
+        initial["kelurahan"] = self.candidate.kelurahan_id
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"candidate": self.candidate}
+
+    def perform(self, form):
+        values = {name: form.cleaned_data[name] for name in ("nik", *CANDIDATE_VALUE_FIELDS)}
+        if not self.can_see_personal_data:
+            for name in ("nik", "kk"):  # left empty: unchanged
+                if not values[name]:
+                    del values[name]
+        if "nik" in values:
+            values = services.candidate_values_check(values)
+            other = Candidate.objects.filter(nik=values["nik"]).exclude(pk=self.candidate.pk).first()
+            if other is not None:
+                raise ValidationError({"nik": _("NIK ini sudah tercatat untuk {name}.").format(name=other.name)})
+        candidate = services.candidate_update(actor=self.request.user, candidate=self.candidate, **values)
+        self.success_message = _("Data {name} disimpan.").format(name=candidate.name)
+        return candidate
+
+    def get_success_url(self, result=None):
+        return f"{_candidate_list_url()}?kelurahan={result.kelurahan_id}"
+
+
+# --- A group's stages and replacements ----------------------------------------------------
+
+
+class StageRecordView(KubeScopedMixin, ServiceFormMixin, FormView):
+    permission_required = "formation.add_kubestage"
+    form_class = StageForm
+    template_name = "formation/stage_form.html"
+
+    def perform(self, form):
+        record = services.stage_record(actor=self.request.user, kube=self.kube, **form.cleaned_data)
+        self.success_message = _("Tahap {stage} dicatat mulai {date}.").format(
+            stage=record.get_stage_display().lower(), date=record.started_on.strftime("%d-%m-%Y")
+        )
+        return record
+
+    def get_success_url(self, result=None):
+        return f"{self.kube.get_absolute_url()}#tahap"
+
+
+@method_decorator(require_POST, name="dispatch")
+class CandidatePlaceView(KubeScopedMixin, View):
+    """A suggested family takes a free place in the group: a normal membership."""
+
+    permission_required = ("groups.add_membership", "formation.view_candidate")
+
+    def post(self, request, *args, **kwargs):
+        candidate = get_object_or_404(
+            Candidate.objects.visible_to(request.user).filter(kelurahan_id=self.kube.kelurahan_id),
+            pk=self.kwargs["candidate_pk"],
+        )
+        try:
+            services.candidate_place(
+                actor=request.user, kube=self.kube, candidate=candidate, joined_on=timezone.localdate()
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("{name} menjadi anggota {kube}.").format(name=candidate.name, kube=self.kube.name)
+            )
+        return redirect(f"{self.kube.get_absolute_url()}#anggota")
