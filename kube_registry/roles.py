@@ -103,7 +103,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ],
         # Officers review proposals and record the program's stages.
         ROLE_OFFICER: [
-            *(f"{a}_{m}" for m in ("candidate", "proposal", "proposalcandidate", "kubestage") for a in ("add", "change", "view")),
+            *(
+                f"{a}_{m}"
+                for m in ("candidate", "proposal", "proposalcandidate", "kubestage")
+                for a in ("add", "change", "view")
+            ),
             "view_proposaldecision",
             "view_all_proposal",
             "decide_proposal",
