@@ -15,3 +15,6 @@ class AssessmentsConfig(AppConfig):
         exports.register()  # the kelompok sheet's kategori, skor, tanggal_penilaian
         sections.register()  # the profile's "Penilaian" panel
         demo.register()  # seed_demo: assessments at each year's end, Mekar Sari's 2017 judgement
+        from .dashboard.apps import register_homes
+
+        register_homes()  # "/": the city dashboard for officers and admins, "my groups" for facilitators

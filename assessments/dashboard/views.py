@@ -1,0 +1,128 @@
+"""The city dashboard (home of officers and admins), its per-block exports, and the
+facilitator's home ("my groups", the most urgent first).
+
+Access: anonymous users sign in; the city dashboard needs every group in view
+(`groups.view_all_kube`), so a facilitator gets 403 there.
+"""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+
+from finances.periods import last_complete_month, report_due_on
+from finances.selectors import facilitator_months, yearly_summary
+from groups.models import Kube
+from groups.selectors import kube_queryset
+from kube_registry.roles import RoleRequiredMixin
+
+from . import blocks, selectors
+from .exports import FORMATS, block_file
+from .filters import DashboardFilterForm, dashboard_params
+
+
+class DashboardMixin(RoleRequiredMixin):
+    permission_required = ("assessments.view_assessment", "groups.view_all_kube")
+
+    def today(self) -> dt.date:
+        return timezone.localdate()
+
+    def get_params(self):
+        form = DashboardFilterForm(self.request.GET or None, years=selectors.assessment_years(), today=self.today())
+        if form.is_bound:
+            form.is_valid()
+        kubes = selectors.dashboard_kubes(Kube.objects.visible_to(self.request.user))
+        return form, dashboard_params(form, kubes)
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    template_name = "assessments/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, params = self.get_params()
+        built = blocks.build_all(params)
+        labels = blocks.category_labels()
+        counts, before = built["kategori"].extra["counts"], built["kategori"].extra["before"]
+        context.update(
+            summary=[(key, labels[key], counts[key], counts[key] - before[key]) for key in selectors.CATEGORIES],
+            form=form,
+            params=params,
+            blocks=built,
+            has_charts=any(block.figure for block in built.values()),
+        )
+        return context
+
+
+class DashboardExportView(DashboardMixin, View):
+    def get(self, request, key: str, fmt: str):
+        build = blocks.BLOCKS.get(key)
+        if build is None or fmt not in FORMATS:
+            raise Http404
+        _form, params = self.get_params()
+        block = build(params, full=True)
+        response = HttpResponse(block_file(block, fmt), content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="dasbor-{key}-{params.as_of:%Y-%m-%d}.{fmt}"'
+        return response
+
+
+# --- The facilitator's home -------------------------------------------------------------------------
+
+
+class FacilitatorHomeView(RoleRequiredMixin, TemplateView):
+    """ "Kelompok saya": each group with its category, flags and missing reports, the most urgent first."""
+
+    permission_required = ("groups.view_kube", "assessments.view_assessment")
+    template_name = "assessments/facilitator_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        kubes = list(kube_queryset(self.request.user).order_by("name", "pk"))
+        latest = {a.kube_id: a for a in selectors.latest_assessments(Kube.objects.visible_to(self.request.user), today)}
+        rows = []
+        for months in facilitator_months(kubes, today=today):
+            rows.append(FacilitatorRow(months=months, assessment=latest.get(months.kube.pk)))
+        rows.sort(key=FacilitatorRow.urgency)
+        last_month = last_complete_month(today)
+        context.update(
+            rows=rows,
+            today=today,
+            last_month=last_month,
+            last_month_due=report_due_on(last_month),
+            labels=blocks.category_labels(),
+            urgent=sum(1 for row in rows if row.is_urgent),
+        )
+        return context
+
+
+class FacilitatorRow:
+    def __init__(self, *, months, assessment):
+        self.months = months
+        self.kube = months.kube
+        self.assessment = assessment
+        self.missing = months.missing if months.expects_reports else []
+        self.returned = months.returned if months.expects_reports else []
+
+    @property
+    def flags(self) -> list[dict]:
+        return list(self.assessment.flags or []) if self.assessment else []
+
+    @property
+    def is_urgent(self) -> bool:
+        flagged = self.assessment is not None and (self.assessment.is_at_risk or self.assessment.is_inactive)
+        return flagged or bool(self.missing) or bool(self.returned)
+
+    def urgency(self) -> tuple:
+        """Sort key: inactive or at risk first, then the most months missing, then returned reports."""
+        a = self.assessment
+        flagged = 0 if a is not None and (a.is_inactive or a.is_at_risk) else 1
+        return (flagged, -len(self.missing), -len(self.returned), not self.months.expects_reports, self.kube.name)
+
+
+def print_years_context(request, kube) -> dict:
+    """The group's finance by year for the printed profile; three queries (none without access)."""
+    if not request.user.has_perm("finances.view_monthlyreport"):
+        return {"years": []}
+    return {"years": yearly_summary(kube)}
