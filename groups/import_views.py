@@ -9,6 +9,7 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -128,7 +129,8 @@ def describe(result) -> str:
 @require_GET
 def import_template(request):
     if not request.user.is_authenticated:
-        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+        # LOGIN_URL is a URL name: redirect_to_login resolves it (a plain redirect went to /impor/login).
+        return redirect_to_login(request.get_full_path())
     if not request.user.has_perm("groups.import_registry"):
         raise PermissionDenied
     response = HttpResponse(template_workbook_bytes(), content_type=XLSX_TYPE)

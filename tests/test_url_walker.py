@@ -1,0 +1,293 @@
+"""Every URL pattern of the project, asked with GET by every persona.
+
+The walker resolves `kube_registry.urls` recursively, fills each pattern's path
+parameters with real objects built by the factories, and asks the page as the admin,
+an officer, the facilitator of the group, another facilitator and anonymous. It fails
+
+- when a page answers 200 to a persona its rule excludes (or anything 5xx to anyone),
+- when a persona the rule allows does not get 200 (the table must say the truth),
+- when anonymous gets anything but a redirect to sign-in, 404 or 405 on a non-public page,
+- when a URL pattern has no rule: a new page must be listed in RULES below.
+
+Django admin pages are checked as one family (only the admin, who is staff, gets in).
+POST-only actions answer 405 to GET; their permission tests are in each app's tests.
+"""
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import (
+    AdminFactory,
+    FacilitatorFactory,
+    KubeFactory,
+    MembershipFactory,
+    OfficerFactory,
+)
+
+ADMIN, OFFICER, FAC, OTHER, ANON = "admin", "officer", "fac", "other", "anon"
+PERSONAS = (ADMIN, OFFICER, FAC, OTHER, ANON)
+
+# Who may GET a page (answer 200):
+PUBLIC = frozenset(PERSONAS)
+SIGNED_IN = frozenset({ADMIN, OFFICER, FAC, OTHER})
+OFFICE = frozenset({ADMIN, OFFICER})  # officers and admins: the whole city
+GROUP = frozenset({ADMIN, OFFICER, FAC})  # a group's page: the office and its own facilitator
+REPORTER = frozenset({ADMIN, FAC})  # writing a group's report: its facilitator (and admins)
+ADMINS = frozenset({ADMIN})
+POST_ONLY = frozenset()  # an action: GET answers 405 to everyone
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    allowed: frozenset
+    kwargs: Callable[["World"], dict] = lambda world: {}
+    # A page that answers a redirect (302) to some allowed personas instead of 200.
+    redirects: frozenset = frozenset()
+
+
+def kube(world):
+    return {"pk": world.kube.pk}
+
+
+def member(world):
+    return {"pk": world.kube.pk, "membership_pk": world.membership.pk}
+
+
+def report(world):
+    return {"report_pk": world.report.pk}
+
+
+def record(attribute):
+    return lambda world: {"pk": world.kube.pk, "object_pk": getattr(world, attribute).pk}
+
+
+RULES: dict[str, Rule] = {
+    # groups
+    "groups:home": Rule(SIGNED_IN),
+    "groups:kube_list": Rule(SIGNED_IN),
+    "groups:member_search": Rule(SIGNED_IN),
+    "groups:kube_export": Rule(SIGNED_IN, lambda w: {"fmt": "xlsx"}),
+    "groups:import": Rule(OFFICE),
+    "groups:import_template": Rule(OFFICE),
+    "groups:import_apply": Rule(POST_ONLY, lambda w: {"pk": w.upload.pk}),
+    "groups:kube_create": Rule(OFFICE),
+    "groups:kube_detail": Rule(GROUP, kube),
+    "groups:kube_update": Rule(GROUP, kube),
+    "groups:member_add": Rule(GROUP, kube),
+    "groups:member_role": Rule(GROUP, member),
+    "groups:member_leave": Rule(GROUP, member),
+    "groups:person_update": Rule(GROUP, member),
+    # finances
+    "finances:facilitator_home": Rule(SIGNED_IN),
+    "finances:verification_queue": Rule(OFFICE),
+    "finances:completeness": Rule(OFFICE),
+    "finances:missing_reports": Rule(OFFICE),
+    "finances:report_detail": Rule(GROUP, report),
+    "finances:report_submit": Rule(POST_ONLY, report),
+    "finances:report_verify": Rule(POST_ONLY, report),
+    "finances:report_return": Rule(POST_ONLY, report),
+    "finances:report_reopen": Rule(POST_ONLY, report),
+    "finances:report_edit": Rule(REPORTER, lambda w: {"pk": w.kube.pk, "period": w.open_period}),
+    "finances:kube_finance": Rule(GROUP, kube),
+    "finances:grant_create": Rule(OFFICE, kube),
+    "finances:grant_update": Rule(OFFICE, record("grant")),
+    "finances:asset_create": Rule(OFFICE, kube),
+    "finances:asset_update": Rule(OFFICE, record("asset")),
+    "finances:loan_create": Rule(OFFICE, kube),
+    "finances:loan_update": Rule(OFFICE, record("loan")),
+    "finances:repayment_create": Rule(OFFICE, record("loan")),
+    "finances:product_create": Rule(GROUP, kube),
+    "finances:product_update": Rule(GROUP, record("product")),
+    # partnerships
+    "partnerships:partnership_add": Rule(GROUP, kube),
+    "partnerships:partnership_update": Rule(GROUP, lambda w: {"pk": w.kube.pk, "partnership_pk": w.partnership.pk}),
+    "partnerships:partnership_end": Rule(GROUP, lambda w: {"pk": w.kube.pk, "partnership_pk": w.partnership.pk}),
+    "partnerships:partner_list": Rule(OFFICE),
+    "partnerships:partnership_export": Rule(OFFICE),
+    "partnerships:partner_create": Rule(OFFICE),
+    "partnerships:partner_detail": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
+    "partnerships:partner_update": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
+    "partnerships:partner_merge": Rule(ADMINS, lambda w: {"pk": w.partner.pk}),
+    # assessments
+    "assessments:kube_assessments": Rule(GROUP, kube),
+    "assessments:assess_now": Rule(POST_ONLY, kube),
+    "assessments:detail": Rule(GROUP, lambda w: {"pk": w.assessment.pk}),
+    "assessments:judge": Rule(OFFICE, lambda w: {"pk": w.assessment.pk}),
+    "assessments:thresholds": Rule(OFFICE),
+    # the project
+    "healthz": Rule(PUBLIC),
+    "login": Rule(PUBLIC),
+    "logout": Rule(POST_ONLY),
+    "password_change": Rule(SIGNED_IN),
+    "password_change_done": Rule(SIGNED_IN),
+    "password_reset": Rule(PUBLIC),
+    "password_reset_done": Rule(PUBLIC),
+    "password_reset_confirm": Rule(PUBLIC, lambda w: {"uidb64": "MQ", "token": "bukan-token"}),
+    "password_reset_complete": Rule(PUBLIC),
+    "set_language": Rule(POST_ONLY),
+}
+
+
+@dataclasses.dataclass
+class Pattern:
+    name: str
+    route: str
+    params: tuple[str, ...]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = ":".join(filter(None, [namespace, entry.name])) if entry.name else prefix + str(entry.pattern)
+            # Path converters name the parameters; a regex pattern (the admin's) has groups instead.
+            params = tuple(entry.pattern.converters) or tuple(f"group{i}" for i in range(entry.pattern.regex.groups))
+            yield Pattern(name, prefix + str(entry.pattern), params)
+
+
+def project_patterns() -> list[Pattern]:
+    return list(walk(get_resolver().url_patterns))
+
+
+class World:
+    """One of everything a URL can name, around one group of the facilitator `fac`."""
+
+    def __init__(self):
+        from finances.models import ReportStatus
+        from finances.periods import last_complete_month
+        from groups.models import ImportUpload, ImportUploadStatus
+        from tests.finances.factories import (
+            AssetFactory,
+            GrantFactory,
+            LoanFactory,
+            MonthlyReportFactory,
+            ProductFactory,
+        )
+        from tests.partnerships.factories import PartnerFactory, PartnershipFactory
+
+        self.users = {
+            ADMIN: AdminFactory(username="admin", is_staff=True),
+            OFFICER: OfficerFactory(username="petugas"),
+            FAC: FacilitatorFactory(username="pendamping1"),
+            OTHER: FacilitatorFactory(username="pendamping2"),
+            ANON: None,
+        }
+        self.kube = KubeFactory(facilitator=self.users[FAC], founded_on=dt.date(2019, 1, 10))
+        KubeFactory(facilitator=self.users[OTHER])  # so the other facilitator has a group
+        self.membership = MembershipFactory(kube=self.kube)
+        last = last_complete_month(timezone.localdate())
+        self.report = MonthlyReportFactory(kube=self.kube, period=dt.date(2024, 3, 1), status=ReportStatus.SUBMITTED)
+        self.open_period = last
+        self.grant = GrantFactory(kube=self.kube)
+        self.asset = AssetFactory(kube=self.kube)
+        self.loan = LoanFactory(membership=self.membership, kube=self.kube)
+        self.product = ProductFactory(kube=self.kube)
+        self.partner = PartnerFactory()
+        self.partnership = PartnershipFactory(kube=self.kube, partner=self.partner)
+        self.upload = ImportUpload.objects.create(
+            filename="kelompok.csv",
+            content=b"nama_kube\n",
+            size=10,
+            status=ImportUploadStatus.CHECKED,
+            summary={},
+            uploaded_by=self.users[OFFICER],
+        )
+        self.assessment = self.make_assessment()
+
+    def make_assessment(self):
+        from assessments.services import assess_kube
+
+        return assess_kube(self.kube, timezone.localdate())
+
+
+def missing_rule_message(pattern: Pattern) -> str:
+    params = ", ".join(f'"{p}": w.<object>.pk' for p in pattern.params)
+    kwargs = f", lambda w: {{{params}}}" if params else ""
+    return (
+        f"URL pattern {pattern.name!r} (route {pattern.route!r}) has no rule in tests/test_url_walker.py. "
+        f'Add to RULES: "{pattern.name}": Rule(<who may GET it: PUBLIC, SIGNED_IN, OFFICE, GROUP, '
+        f"REPORTER, ADMINS or POST_ONLY>{kwargs}),"
+        + (" and build the objects it names in World.__init__." if params else "")
+    )
+
+
+def test_every_url_pattern_has_a_rule():
+    missing = [missing_rule_message(p) for p in project_patterns() if not p.is_admin and p.name not in RULES]
+    assert missing == [], "\n".join(missing)
+
+
+def test_no_rule_is_left_for_a_page_that_is_gone():
+    names = {p.name for p in project_patterns()}
+    assert sorted(set(RULES) - names) == [], "remove these from RULES in tests/test_url_walker.py"
+
+
+def test_no_url_pattern_carries_personal_data():
+    """A NIK, KK or phone number in a path would end up in server logs."""
+    for pattern in project_patterns():
+        for param in pattern.params:
+            assert not {"nik", "kk", "no_kk", "phone", "telepon"} & {param.lower()}, pattern
+
+
+def expected_ok(rule: Rule, persona: str) -> bool:
+    return persona in rule.allowed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_page_answers_only_whom_its_rule_allows(client, name):
+    patterns = [p for p in project_patterns() if p.name == name]
+    if not patterns:
+        pytest.skip(f"{name} is not a URL pattern any more")
+    rule = RULES[name]
+    world = World()
+    url = reverse(name, kwargs=rule.kwargs(world) or None)
+    answers = {}
+    for persona in PERSONAS:
+        client.logout()
+        if world.users[persona] is not None:
+            client.force_login(world.users[persona])
+        response = client.get(url)
+        answers[persona] = response.status_code
+        if response.status_code == 302 and persona == ANON and rule.allowed != POST_ONLY:
+            assert response["Location"].startswith(reverse("login")), (url, persona, response["Location"])
+    if os.environ.get("URL_WALKER_PRINT"):
+        print(f"\n{name} {url} {answers}")
+    for persona, status in answers.items():
+        assert status < 500, (url, persona, status)
+        if expected_ok(rule, persona):
+            assert status == 200 or (status == 302 and persona in rule.redirects), (url, persona, answers)
+        else:
+            assert status != 200, f"{url} answers 200 to {persona}, whom its rule excludes: {answers}"
+            if persona == ANON:
+                assert status in {302, 404, 405}, (url, answers)
+
+
+@pytest.mark.django_db
+def test_admin_pages_only_for_the_admin(client):
+    """The Django admin as a family: every list page without parameters."""
+    world = World()
+    pages = [p for p in project_patterns() if p.is_admin and ":" in p.name and not p.params]
+    assert len(pages) > 10
+    for persona in PERSONAS:
+        client.logout()
+        if world.users[persona] is not None:
+            client.force_login(world.users[persona])
+        for pattern in pages:
+            if pattern.name in {"admin:logout"}:
+                continue
+            status = client.get(reverse(pattern.name)).status_code
+            assert status < 500, (pattern.name, persona, status)
+            if persona != ADMIN and pattern.name != "admin:login":
+                assert status != 200, (pattern.name, persona)
