@@ -11,6 +11,7 @@ class FormationConfig(AppConfig):
         from kube_registry.importing import register_sheet
         from kube_registry.sections import register_profile_section
 
+        from . import listing
         from .demo import build_formation
         from .resources import UsulanResource
         from .sections import REPLACEMENT_SECTION, STAGES_SECTION
@@ -19,3 +20,4 @@ class FormationConfig(AppConfig):
         register_profile_section(REPLACEMENT_SECTION)
         register_demo_builder(DemoBuilder(key="formation", order=40, build=build_formation))
         register_sheet("usulan", UsulanResource)
+        listing.register()  # the group list's stage column, filter and sort
