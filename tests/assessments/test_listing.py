@@ -71,7 +71,7 @@ def names(response) -> list[str]:
 
 
 def test_the_extension_is_registered_by_the_assessments_app():
-    assert [e.key for e in kube_list_extensions()] == ["assessments"]
+    assert "assessments" in [e.key for e in kube_list_extensions()]
 
 
 def test_list_shows_the_latest_final_category_score_and_flags(client_for, officer, city):
