@@ -63,6 +63,10 @@ def report(world):
     return {"report_pk": world.report.pk}
 
 
+def proposal(world):
+    return {"pk": world.proposal.pk}
+
+
 def record(attribute):
     return lambda world: {"pk": world.kube.pk, "object_pk": getattr(world, attribute).pk}
 
@@ -120,6 +124,28 @@ RULES: dict[str, Rule] = {
     "assessments:detail": Rule(GROUP, lambda w: {"pk": w.assessment.pk}),
     "assessments:judge": Rule(OFFICE, lambda w: {"pk": w.assessment.pk}),
     "assessments:thresholds": Rule(OFFICE),
+    "assessments:dashboard": Rule(OFFICE),
+    "assessments:dashboard_export": Rule(OFFICE, lambda w: {"key": "kategori", "fmt": "csv"}),
+    "assessments:facilitator_home": Rule(SIGNED_IN),
+    # formation
+    "formation:proposal_list": Rule(SIGNED_IN),
+    "formation:proposal_export": Rule(SIGNED_IN, lambda w: {"fmt": "csv"}),
+    "formation:proposal_create": Rule(SIGNED_IN),
+    "formation:proposal_detail": Rule(GROUP, proposal),
+    "formation:proposal_update": Rule(GROUP, proposal),
+    "formation:proposal_candidate_add": Rule(GROUP, proposal),
+    "formation:proposal_candidate_pick": Rule(POST_ONLY, proposal),
+    "formation:proposal_candidate_remove": Rule(POST_ONLY, lambda w: {"pk": w.proposal.pk, "entry_pk": w.entry.pk}),
+    "formation:proposal_submit": Rule(POST_ONLY, proposal),
+    "formation:proposal_approve": Rule(OFFICE, proposal),
+    "formation:proposal_return": Rule(OFFICE, proposal),
+    "formation:proposal_reject": Rule(OFFICE, proposal),
+    # Candidate families are the city's pool: every facilitator proposes from it.
+    "formation:candidate_list": Rule(SIGNED_IN),
+    "formation:candidate_create": Rule(SIGNED_IN),
+    "formation:candidate_update": Rule(SIGNED_IN, lambda w: {"pk": w.candidate.pk}),
+    "formation:stage_record": Rule(OFFICE, kube),
+    "formation:candidate_place": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "candidate_pk": w.candidate.pk}),
     # the project
     "healthz": Rule(PUBLIC),
     "login": Rule(PUBLIC),
@@ -205,6 +231,14 @@ class World:
             uploaded_by=self.users[OFFICER],
         )
         self.assessment = self.make_assessment()
+        self.make_formation()
+
+    def make_formation(self):
+        from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
+
+        self.proposal = ProposalFactory(facilitator=self.users[FAC])
+        self.entry = ProposalCandidateFactory(proposal=self.proposal)
+        self.candidate = CandidateFactory()
 
     def make_assessment(self):
         from assessments.services import assess_kube
