@@ -124,6 +124,22 @@ def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, pa
     expect(page.locator(".print-sheet-title")).to_be_visible()
     page.emulate_media(media="screen")
 
+    # The group profile prints as the office's "Profil KUBE" sheet, with the finance by year.
+    mekar_sari = Kube.objects.get(name__icontains="Mekar Sari")
+    page.goto(f"{base}{mekar_sari.get_absolute_url()}")
+    expect(page.locator(".print-sheet-title")).to_be_hidden()
+    expect(page.locator("#keuangan-tahunan-cetak")).to_be_hidden()
+    page.emulate_media(media="print")
+    expect(page.locator(".print-sheet-title")).to_contain_text("Profil KUBE")
+    expect(page.locator("#keuangan-tahunan-cetak")).to_be_visible()
+    expect(page.locator("#keuangan-tahunan-cetak tbody tr").first).to_contain_text("2014")
+    expect(page.locator("header.app-header")).to_be_hidden()
+    expect(page.locator("#riwayat")).to_be_hidden()
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", pdf))
+    assert pdf.startswith(b"%PDF") and 1 <= pages <= 10, pages
+    page.emulate_media(media="screen")
+
     assert [url for url in requests if not url.startswith(f"{base}/")] == []
     assert page_errors == []
 
@@ -147,5 +163,7 @@ def test_facilitator_home_is_my_groups_and_the_dashboard_is_refused(live_server,
     expect(page.get_by_role("heading", name="Kelompok Saya", level=1)).to_be_visible()
     expect(page.locator(".facilitator-group").first).to_be_visible()
     assert "plotly.min.js" not in page.content()
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     response = page.goto(f"{live_server.url}/dasbor/")
     assert response.status == 403
