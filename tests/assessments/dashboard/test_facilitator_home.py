@@ -49,3 +49,11 @@ def test_officer_without_groups_of_their_own_may_open_it(client_for, officer):
 
 def test_anonymous_is_sent_to_sign_in(client_for, db):
     assert client_for(None).get(URL).status_code == 302
+
+
+def test_profile_prints_as_profil_kube_with_finance_by_year(client_for, officer, kube):
+    MonthlyReportFactory(kube=kube, period=dt.date(2024, 3, 1), status="verified", income=2_500_000)
+    page = client_for(officer).get(kube.get_absolute_url()).content.decode()
+    assert 'href="/static/css/print.css" media="print"' in page
+    assert "d-print-block print-sheet-title" in page and "Profil KUBE" in page
+    assert 'id="keuangan-tahunan-cetak"' in page and "Rp 2.500.000" in page
