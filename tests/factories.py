@@ -51,7 +51,8 @@ class OfficerFactory(UserFactory):
 
 
 class FacilitatorFactory(UserFactory):
-    username = factory.Sequence(lambda n: f"pendamping{n}")
+    # Not "pendamping{n}": the personas in conftest.py are pendamping1 and pendamping2.
+    username = factory.Sequence(lambda n: f"pendamping_uji{n}")
     role = _with_role(ROLE_FACILITATOR)
 
 
