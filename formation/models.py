@@ -222,7 +222,7 @@ class Proposal(models.Model):
                 violation_error_message=_("Sumber dan jumlah bantuan modal diisi bersama."),
             ),
             models.CheckConstraint(
-                condition=Q(status="disetujui", kube__isnull=False) | (~Q(status="disetujui") & Q(kube__isnull=True)),
+                condition=Q(status="disetujui") | Q(kube__isnull=True),
                 name="proposal_kube_only_when_approved",
             ),
         ]
