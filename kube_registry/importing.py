@@ -193,6 +193,8 @@ def _cell_text(cell: Cell) -> str:
 
 def _data_rows(raw_rows: Iterable[list[Cell]], first_row_number: int) -> Iterator[tuple[int, list[Cell]]]:
     for number, cells in enumerate(raw_rows, start=first_row_number):
+        # NUL is invisible in a spreadsheet and PostgreSQL refuses it in any query: drop it.
+        cells = [cell.replace("\x00", "") if isinstance(cell, str) else cell for cell in cells]
         # Most rows start with a filled key cell: decide on it before scanning the row.
         if (cells and not _is_blank(cells[0])) or not all(_is_blank(cell) for cell in cells):
             yield number, cells

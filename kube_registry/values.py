@@ -57,6 +57,9 @@ def _whole_rupiah(amount: Decimal, raw: object) -> int:
     """
     if amount < 0:
         raise ValueError(_(MSG_MONEY_NEGATIVE).format(value=raw))
+    # Checked before rounding: quantize() of a number past 28 digits raises InvalidOperation.
+    if amount >= _MONEY_MAX:
+        raise ValueError(_(MSG_MONEY_UNREADABLE).format(value=raw))
     whole = int(amount.quantize(_WHOLE_RUPIAH, rounding=ROUND_HALF_UP))
     if whole >= _MONEY_MAX:
         raise ValueError(_(MSG_MONEY_UNREADABLE).format(value=raw))

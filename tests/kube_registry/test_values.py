@@ -74,6 +74,13 @@ def test_parse_money_rounds_fractions_of_a_rupiah_half_up(raw, expected):
     assert parse_money(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["9" * 40, "1" + "0" * 30 + ",5", "Rp " + "9" * 29 + " juta", Decimal("1e40")])
+def test_parse_money_refuses_absurdly_large_numbers_with_a_message(raw):
+    """Found by tests/test_property_forms.py: 40 digits made quantize() raise InvalidOperation."""
+    with pytest.raises(ValueError, match="tidak terbaca"):
+        parse_money(raw)
+
+
 @pytest.mark.parametrize("raw", [-1, -0.5, "-5.000", "Rp -1.000", "(1.000)"])
 def test_parse_money_refuses_negative_amounts(raw):
     with pytest.raises(ValueError, match="tidak boleh negatif"):
