@@ -197,15 +197,6 @@ def ranked_candidates(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
     )
 
 
-def replacement_suggestions(kube: Kube, *, limit: int) -> list[Candidate]:
-    """The top waiting families of the group's kelurahan not held by an open proposal: one query."""
-    return list(
-        ranked_candidates(Candidate.objects.filter(kelurahan_id=kube.kelurahan_id)).filter(open_proposal_id=None)[
-            :limit
-        ]
-    )
-
-
 # --- Stages --------------------------------------------------------------------------------
 
 
@@ -227,8 +218,3 @@ def current_stage_subquery():
     """The stage a group began last (by date, then by program order), for annotations."""
     latest = KubeStage.objects.filter(kube=OuterRef("pk")).order_by("-started_on", "-position")
     return Subquery(latest.values("stage")[:1])
-
-
-def current_stage_of(kube_id: int) -> str | None:
-    stage = KubeStage.objects.filter(kube_id=kube_id).order_by("-started_on", "-position").first()
-    return stage.stage if stage else None
