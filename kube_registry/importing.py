@@ -28,7 +28,16 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, IntegrityError, connections, models, router, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connections,
+    models,
+    router,
+    transaction,
+)
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -921,6 +930,10 @@ def _apply(tables: dict[str, Table], result: ImportResult, *, actor, dry_run: bo
                     for name, resource in planned:
                         ctx.sheet = name
                         resource.write(ctx)
+            except (OperationalError, InterfaceError):
+                # The database went away: not the file's fault. Nothing was written (the
+                # transaction rolls back) and the same file may simply be tried again.
+                raise
             except (IntegrityError, DatabaseError) as exc:
                 # A rule the plan should have caught, or a change made meanwhile.
                 result.errors.append(Message(ctx.sheet, 0, "", _(MSG_WRITE_FAILED).format(detail=exc)))
