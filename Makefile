@@ -8,7 +8,7 @@ PORT ?= 8000
 # Both CPU cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format bench install install-dev chromium migrate messages clean
+.PHONY: run test lint format bench load install install-dev chromium migrate messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -69,6 +69,16 @@ messages: install-dev
 
 bench: install-dev
 	$(BIN)/python -m benchmarks
+
+# The load scenario (loadtest/): a fresh demo city in PostgreSQL (LOAD_DATABASE_URL,
+# default the kube_load database on 127.0.0.1:5432), gunicorn, 50 locust users for 2
+# minutes; prints the figures and fails when a request failed or p95 > 500 ms.
+$(VENV)/.installed-load: requirements.txt requirements-load.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-load.txt
+	touch $@
+
+load: $(VENV)/.installed-load
+	$(BIN)/python -m loadtest
 
 clean:
 	rm -rf $(VENV) var staticfiles
