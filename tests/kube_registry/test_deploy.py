@@ -21,6 +21,8 @@ PRODUCTION_ENV = {
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     child_env = {**os.environ, **PRODUCTION_ENV, **env}
+    # The browser tests' conftest sets it for this process; a server never has it.
+    child_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
