@@ -52,7 +52,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # An office laptop screen; locale id-ID so LocaleMiddleware answers in Indonesian.
+    # An office laptop screen in an Indonesian locale (the app answers in Indonesian anyway).
     return {
         **browser_context_args,
         "locale": "id-ID",

@@ -275,3 +275,15 @@ def test_sign_in_page_in_english(client_for, officer):
 
     page = client.post(url, {"username": officer.username, "password": "salah"}).content.decode()
     assert "Wrong username or password." in page
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client_for, officer):
+    client = client_for(officer)
+    url = reverse("groups:kube_list")
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in page and "Daftar KUBE" in page
+
+    _switch_language(client, "en", url)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="id")
+    assert "KUBE list" in response.content.decode()
+    assert response["Content-Language"] == "en"
