@@ -33,7 +33,9 @@ def test_facilitator_cannot_open_the_city_dashboard(client_for, facilitator):
 
 
 @pytest.mark.parametrize("persona", ["officer", "admin_user"])
-def test_home_of_officers_and_admins_is_the_dashboard(client_for, persona, request):
+def test_home_of_officers_and_admins_is_the_dashboard(db, client_for, persona, request):
+    # `db` named here: pytest-django orders tests by the fixtures it can see, and the
+    # persona is only asked for at run time (else it runs after the browser tests' flush).
     client = client_for(request.getfixturevalue(persona))
     response = client.get(reverse("groups:home"))
     assert response.status_code == 200
