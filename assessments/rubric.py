@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from finances.periods import add_months, month_end, month_index, month_range, month_start
 from kube_registry.values import format_rupiah
@@ -28,6 +28,17 @@ NEXT_CATEGORY = {TUMBUH: BERKEMBANG, BERKEMBANG: MANDIRI}
 ADMINISTRASI, ORGANISASI, USAHA, PEMASARAN = "administrasi", "organisasi", "usaha", "pemasaran"
 ASET, AKSES_SUMBER, LEMBAGA_KEUANGAN, USIA = "aset", "akses_sumber", "lembaga_keuangan", "usia"
 SCORED_INDICATORS = (ADMINISTRASI, ORGANISASI, USAHA, PEMASARAN, ASET, AKSES_SUMBER, LEMBAGA_KEUANGAN)
+# The indicators' names wherever they are shown (profile, thresholds page, list tooltip).
+INDICATOR_LABELS = {
+    ADMINISTRASI: gettext_lazy("Administrasi"),
+    ORGANISASI: gettext_lazy("Organisasi"),
+    USAHA: gettext_lazy("Usaha"),
+    PEMASARAN: gettext_lazy("Pemasaran"),
+    ASET: gettext_lazy("Aset"),
+    AKSES_SUMBER: gettext_lazy("Akses sumber daya"),
+    LEMBAGA_KEUANGAN: gettext_lazy("Lembaga keuangan"),
+    USIA: gettext_lazy("Usia kelompok"),
+}
 
 FLAG_INACTIVE, FLAG_AT_RISK = "tidak_aktif", "berisiko"
 

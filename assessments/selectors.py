@@ -19,16 +19,7 @@ from groups.selectors import kube_queryset
 from . import rubric
 from .models import DYNAMICS_ASPECTS, INDEPENDENCE_FACTORS, JUDGEMENT_FIELDS, Assessment, Category
 
-INDICATOR_LABELS = {
-    rubric.ADMINISTRASI: _("Administrasi"),
-    rubric.ORGANISASI: _("Organisasi"),
-    rubric.USAHA: _("Usaha"),
-    rubric.PEMASARAN: _("Pemasaran"),
-    rubric.ASET: _("Aset"),
-    rubric.AKSES_SUMBER: _("Akses sumber daya"),
-    rubric.LEMBAGA_KEUANGAN: _("Lembaga keuangan"),
-    rubric.USIA: _("Usia kelompok"),
-}
+INDICATOR_LABELS = rubric.INDICATOR_LABELS
 # An indicator's level in words, with the badge it wears.
 LEVELS = {
     0: (_("belum"), "text-bg-danger"),

@@ -141,13 +141,13 @@ SPECS: dict[str, Spec] = {
         1,
         MAX_COUNT,
     ),
-    "weight_administrasi": _weight(gettext_lazy("Administrasi")),
-    "weight_organisasi": _weight(gettext_lazy("Organisasi")),
-    "weight_usaha": _weight(gettext_lazy("Usaha")),
-    "weight_pemasaran": _weight(gettext_lazy("Pemasaran")),
-    "weight_aset": _weight(gettext_lazy("Aset")),
-    "weight_akses_sumber": _weight(gettext_lazy("Akses sumber daya")),
-    "weight_lembaga_keuangan": _weight(gettext_lazy("Lembaga keuangan")),
+    "weight_administrasi": _weight(rubric.INDICATOR_LABELS[rubric.ADMINISTRASI]),
+    "weight_organisasi": _weight(rubric.INDICATOR_LABELS[rubric.ORGANISASI]),
+    "weight_usaha": _weight(rubric.INDICATOR_LABELS[rubric.USAHA]),
+    "weight_pemasaran": _weight(rubric.INDICATOR_LABELS[rubric.PEMASARAN]),
+    "weight_aset": _weight(rubric.INDICATOR_LABELS[rubric.ASET]),
+    "weight_akses_sumber": _weight(rubric.INDICATOR_LABELS[rubric.AKSES_SUMBER]),
+    "weight_lembaga_keuangan": _weight(rubric.INDICATOR_LABELS[rubric.LEMBAGA_KEUANGAN]),
 }
 WEIGHT_FIELDS = [name for name, spec in SPECS.items() if spec.group == WEIGHTS]
 
