@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from assessments.models import JUDGEMENT_FIELDS, Assessment
 from assessments.services import assess_kube, record_judgement
-from tests.assessments.test_views_profile import berkembang_kube
+from tests.assessments.builders import berkembang_kube
 
 pytestmark = pytest.mark.django_db
 

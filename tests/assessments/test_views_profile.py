@@ -11,36 +11,15 @@ from freezegun import freeze_time
 from assessments.models import Assessment
 from assessments.sections import profile_context
 from assessments.services import assess_kube, record_judgement
-from finances.models import ReportStatus
-from finances.periods import add_months, last_complete_month, month_end, month_range, month_start
-from groups.models import Kube, KubeStatus, Role
-from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, UserFactory
-from tests.finances.factories import MonthlyReportFactory
-from tests.partnerships.factories import PartnershipFactory
+from finances.periods import add_months, month_end
+from groups.models import Kube, KubeStatus
+from tests.assessments.builders import berkembang_kube
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2025, 6, 15)
 RUBRIC_NOTE = "rubrik Registri KUBE v1, berdasarkan kriteria Kemensos"
-
-
-def berkembang_kube(*, today: dt.date, facilitator=None, name: str = "KUBE Melati") -> Kube:
-    """A group the rubric finds berkembang as of `today`, and not mandiri.
-
-    Three years old; ketua, sekretaris, bendahara and three members with valid NIKs;
-    verified reports for the last two years (meetings, attendance, something kept,
-    IKS every month); one marketing partner. What it lacks for mandiri: growing
-    assets, more partners (or capital), and a finance institution.
-    """
-    founded = add_months(month_start(today), -36)
-    kube = KubeFactory(name=name, founded_on=founded, facilitator=facilitator or FacilitatorFactory())
-    for role in (Role.KETUA, Role.SEKRETARIS, Role.BENDAHARA, Role.ANGGOTA, Role.ANGGOTA, Role.ANGGOTA):
-        MembershipFactory(kube=kube, role=role, joined_on=founded)
-    last = last_complete_month(today)
-    for period in month_range(add_months(last, -23), last):
-        MonthlyReportFactory(kube=kube, period=period, status=ReportStatus.VERIFIED, iks_collected=60_000)
-    PartnershipFactory(kube=kube, has_pemasaran=True, started_on=founded)
-    return kube
 
 
 def profile(client, kube) -> str:

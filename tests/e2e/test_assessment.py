@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import INDEPENDENCE_FACTORS, Assessment
 from assessments.services import assess_kube
-from tests.assessments.test_views_profile import berkembang_kube
-from tests.e2e.test_partnerships import sign_in  # one sign-in for the browser tests
+from tests.assessments.builders import berkembang_kube
+from tests.e2e.helpers import sign_in
 from tests.factories import OfficerFactory
 
 pytestmark = [

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from assessments.models import Assessment
 from assessments.services import assessable_kubes, run_assessment
 from groups.models import Kecamatan, Kube
+from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -29,13 +30,6 @@ PASSWORD = "kube-demo-uji"
 SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "dashboard.png"
 WRITE_SCREENSHOT = os.environ.get("KUBE_SCREENSHOTS") == "1"
 CATEGORIES = ("Tumbuh", "Berkembang", "Mandiri")
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
 
 
 def category_counts(page: Page) -> dict[str, int]:
@@ -66,7 +60,7 @@ def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, pa
     page.on("pageerror", lambda error: page_errors.append(str(error)))
 
     # Home is the dashboard, with its charts drawn.
-    sign_in(page, base, "petugas")
+    sign_in(page, base, "petugas", PASSWORD)
     expect(page).to_have_url(f"{base}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dasbor KUBE")
     expect(page.locator("#kategori .js-plotly-plot")).to_have_count(1)
@@ -151,7 +145,7 @@ def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, pa
     # Without JavaScript: the tables carry every number, no chart is drawn.
     context = browser.new_context(java_script_enabled=False, locale="id-ID", viewport={"width": 360, "height": 740})
     phone = context.new_page()
-    sign_in(phone, base, "petugas")
+    sign_in(phone, base, "petugas", PASSWORD)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Dasbor KUBE")
     expect(phone.locator("#tabel-kecamatan")).to_be_visible()
     assert category_counts(phone) == city
@@ -164,7 +158,7 @@ def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, pa
 
 def test_facilitator_home_is_my_groups_and_the_dashboard_is_refused(live_server, page: Page):
     demo_city(groups=20, years=2)
-    sign_in(page, live_server.url, "pendamping1")
+    sign_in(page, live_server.url, "pendamping1", PASSWORD)
     expect(page.get_by_role("heading", name="Kelompok Saya", level=1)).to_be_visible()
     expect(page.locator(".facilitator-group").first).to_be_visible()
     assert "plotly.min.js" not in page.content()

@@ -12,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from formation.models import Proposal, ProposalStatus
 from groups.models import Kube
-from tests.factories import TEST_PASSWORD, FacilitatorFactory, OfficerFactory
+from tests.e2e.helpers import sign_in
+from tests.factories import FacilitatorFactory, OfficerFactory
 from tests.formation.factories import CandidateFactory
 
 pytestmark = [
@@ -21,14 +22,6 @@ pytestmark = [
 ]
 
 OLD_NIK = "6474014101600001"  # a woman born 1 January 1960: 60 or more on any date from 2020
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
 
 def test_facilitator_proposes_officer_approves_with_exception(live_server, page: Page):

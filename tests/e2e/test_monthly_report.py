@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from finances.models import MonthlyReport, ReportStatus
 from finances.periods import last_complete_month, period_label
 from groups.models import Sex
+from tests.e2e.helpers import sign_in
 from tests.factories import (
-    TEST_PASSWORD,
     FacilitatorFactory,
     KubeFactory,
     MembershipFactory,
@@ -30,14 +30,6 @@ pytestmark = [
 ]
 
 COMMENT = "Saldo bank tidak sesuai buku kas."
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
 
 def sign_out(page: Page) -> None:

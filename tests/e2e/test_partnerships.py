@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partnerships.models import Partnership
-from tests.factories import TEST_PASSWORD, FacilitatorFactory, KubeFactory, OfficerFactory
+from tests.e2e.helpers import sign_in
+from tests.factories import FacilitatorFactory, KubeFactory, OfficerFactory
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
 pytestmark = [
@@ -21,14 +22,6 @@ pytestmark = [
 ]
 
 PARTNER = "Bank Kaltimtara Cabang Bontang"
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Masuk", exact=True).click()
-    expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
 
 def a_group_with_one_partner():
