@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from groups.selectors import kube_queryset
-from groups.views import KubeScopedMixin
-from groups.views import ServiceFormMixin as GroupsServiceFormMixin
+from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.values import parse_period
 
@@ -38,31 +37,6 @@ from .forms import (
 )
 from .models import Asset, Grant, Loan, MonthlyReport, Product, ReportStatus
 from .periods import due_day, last_complete_month, month_start, period_label, report_due_on
-
-
-class ServiceFormMixin(GroupsServiceFormMixin):
-    """As in the registry; a service error about a field the form lacks goes on top of the form."""
-
-    def form_valid(self, form):
-        try:
-            result = self.perform(form)
-        except ValidationError as exc:
-            form.add_error(None, _fit_errors(exc, form))
-            return self.form_invalid(form)
-        for warning in getattr(self, "warnings", []):
-            messages.warning(self.request, warning)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url(result))
-
-
-def _fit_errors(exc: ValidationError, form) -> ValidationError:
-    if not hasattr(exc, "error_dict"):
-        return exc
-    fitted: dict[str, list] = {}
-    for key, errors in exc.error_dict.items():
-        fitted.setdefault(key if key in form.fields else NON_FIELD_ERRORS, []).extend(errors)
-    return ValidationError(fitted)
 
 
 def _month_from_query(request, default: dt.date) -> dt.date:

@@ -5,7 +5,7 @@ gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -23,8 +23,19 @@ from .models import Kube, Membership
 from .selectors import kube_history, kube_memberships, kube_queryset, member_count_warning
 
 
+def fit_errors(exc: ValidationError, form) -> ValidationError:
+    """A service's errors as `form` can show them: one about a field the form lacks goes on top of it."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    fitted: dict[str, list] = {}
+    for key, errors in exc.error_dict.items():
+        fitted.setdefault(key if key in form.fields else NON_FIELD_ERRORS, []).extend(errors)
+    return ValidationError(fitted)
+
+
 class ServiceFormMixin:
-    """Runs `perform(form)`; a ValidationError from the service lands on the form."""
+    """Runs `perform(form)`; a ValidationError from the service lands on the form
+    (on the field it names, or on top of the form if the form has no such field)."""
 
     success_message = ""
 
@@ -32,7 +43,7 @@ class ServiceFormMixin:
         try:
             result = self.perform(form)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, fit_errors(exc, form))
             return self.form_invalid(form)
         for warning in getattr(self, "warnings", []):
             messages.warning(self.request, warning)

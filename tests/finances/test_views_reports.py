@@ -192,10 +192,10 @@ def test_service_errors_about_fields_the_form_lacks_go_on_top_of_it():
     from django.core.exceptions import ValidationError
 
     from finances.forms import MonthlyReportForm
-    from finances.views import _fit_errors
+    from groups.views import fit_errors
 
     form = MonthlyReportForm(data={}, memberships=[])
-    fitted = _fit_errors(ValidationError({"period": "Bulan salah.", "income": "Negatif."}), form)
+    fitted = fit_errors(ValidationError({"period": "Bulan salah.", "income": "Negatif."}), form)
     assert fitted.message_dict == {"__all__": ["Bulan salah."], "income": ["Negatif."]}
 
 
