@@ -8,32 +8,27 @@ group's assessment with the latest as-of date: the page stays one query.
 from decimal import Decimal
 
 import django_filters
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Value, When
+from django.db.models import DecimalField, ExpressionWrapper, F
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kube_registry.list_extensions import KubeListExtension, register_kube_list_extension
 
 from . import rubric
-from .models import Assessment, Category
+from .models import Category, category_rank, latest_assessment
 from .thresholds import SPECS
 
-# Categories in their order of independence, for sorting by category.
-CATEGORY_RANK = {Category.TUMBUH: 1, Category.BERKEMBANG: 2, Category.MANDIRI: 3}
 LATEST = ("final_category", "score", "score_breakdown", "as_of", "is_inactive", "is_at_risk")
 
 
 def annotate_latest_assessment(queryset):
     """Each group with its latest assessment's final category, score, date and flags (None without one)."""
-    latest = Assessment.objects.filter(kube=OuterRef("pk")).order_by("-as_of")
-    queryset = queryset.annotate(**{f"latest_{name}": Subquery(latest.values(name)[:1]) for name in LATEST})
+    queryset = queryset.annotate(**{f"latest_{name}": latest_assessment(name) for name in LATEST})
     # Read only when sorting by category (then by score within it): not selected otherwise.
-    rank = Case(
-        *(When(latest_final_category=category, then=Value(rank * 1000)) for category, rank in CATEGORY_RANK.items()),
-    )
     return queryset.alias(
         latest_category_rank=ExpressionWrapper(
-            rank + F("latest_score"), output_field=DecimalField(max_digits=6, decimal_places=1)
+            category_rank("latest_final_category") * 1000 + F("latest_score"),
+            output_field=DecimalField(max_digits=6, decimal_places=1),
         )
     )
 

@@ -1,5 +1,7 @@
 """Stored assessments, the thresholds they were computed with, and officers' judgement."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +19,31 @@ class Category(models.TextChoices):
     TUMBUH = rubric.TUMBUH, _("Tumbuh")
     BERKEMBANG = rubric.BERKEMBANG, _("Berkembang")
     MANDIRI = rubric.MANDIRI, _("Mandiri")
+
+
+# Categories in their order of independence: tumbuh 0, berkembang 1, mandiri 2.
+CATEGORY_RANK = {category: rank for rank, category in enumerate(rubric.CATEGORIES)}
+
+
+def category_rank(field: str) -> models.Case:
+    """The rank of the category in `field` (a column or an annotation); None for none."""
+    return models.Case(
+        *(models.When(**{field: category}, then=models.Value(rank)) for category, rank in CATEGORY_RANK.items()),
+        default=models.Value(None),
+        output_field=models.IntegerField(),
+    )
+
+
+def latest_assessment(column: str = "pk", *, kube_ref: str = "pk", on: dt.date | None = None) -> models.Subquery:
+    """`column` of the latest assessment (by as-of date, on or before `on`) of the group at OuterRef(`kube_ref`).
+
+    The one way every page reads "a group's latest assessment": the (kube, as_of) unique
+    index answers it per group.
+    """
+    newest = Assessment.objects.filter(kube=models.OuterRef(kube_ref))
+    if on is not None:
+        newest = newest.filter(as_of__lte=on)
+    return models.Subquery(newest.order_by("-as_of").values(column)[:1])
 
 
 class ThresholdSetting(models.Model):
@@ -45,10 +72,9 @@ class ThresholdSetting(models.Model):
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def latest_per_kube(self) -> "AssessmentQuerySet":
-        """Each group's assessment with the latest as-of date."""
-        newest = self.model.objects.filter(kube=models.OuterRef("kube")).order_by("-as_of").values("pk")[:1]
-        return self.filter(pk=models.Subquery(newest))
+    def latest_per_kube(self, on: dt.date | None = None) -> "AssessmentQuerySet":
+        """Each group's assessment with the latest as-of date (on or before `on`)."""
+        return self.filter(pk=latest_assessment(kube_ref="kube", on=on))
 
 
 JUDGEMENT_SCORE = [MinValueValidator(1), MaxValueValidator(5)]

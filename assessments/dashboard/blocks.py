@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from finances import selectors as finances
 from groups.models import BusinessField
 
-from ..models import Category
+from ..models import CATEGORY_RANK, Category
 from . import charts, selectors
 from .filters import DashboardParams
 from .selectors import CATEGORIES, NOT_ASSESSED, CategoryRow
@@ -200,8 +200,8 @@ def movements_block(params: DashboardParams, *, full: bool = False, built: dict 
     for start in CATEGORIES:
         counts = [matrix.get((start, end), 0) for end in CATEGORIES]
         body.append([labels[start], *counts, sum(counts)])
-    up = sum(n for (a, b), n in matrix.items() if selectors.RANK[b] > selectors.RANK[a])
-    down = sum(n for (a, b), n in matrix.items() if selectors.RANK[b] < selectors.RANK[a])
+    up = sum(n for (a, b), n in matrix.items() if CATEGORY_RANK[b] > CATEGORY_RANK[a])
+    down = sum(n for (a, b), n in matrix.items() if CATEGORY_RANK[b] < CATEGORY_RANK[a])
     return Block(
         key="perpindahan",
         title=_("Perpindahan kategori"),

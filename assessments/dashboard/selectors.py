@@ -10,17 +10,16 @@ index answers it), so counting by category, kecamatan or business field is a sin
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from finances.models import REPORTED_STATUSES, MonthlyReport
 from finances.periods import add_months, month_start
 from groups.models import Kube, KubeStatus
 
-from ..models import Assessment, Category
+from ..models import Assessment, Category, category_rank, latest_assessment
 
 CATEGORIES = tuple(Category.values)  # tumbuh, berkembang, mandiri: lowest first
-RANK = {category: index for index, category in enumerate(CATEGORIES)}
 NOT_ASSESSED = ""
 
 
@@ -33,19 +32,14 @@ def dashboard_kubes(kubes: QuerySet[Kube]) -> QuerySet[Kube]:
     return kubes.exclude(status=KubeStatus.BUBAR).order_by()
 
 
-def _latest(day: dt.date, column: str = "pk", ref: str = "pk") -> Subquery:
-    newest = Assessment.objects.filter(kube=OuterRef(ref), as_of__lte=day).order_by("-as_of")
-    return Subquery(newest.values(column)[:1])
-
-
 def category_on(day: dt.date, ref: str = "pk") -> Subquery:
     """A group's final category on `day` (None: not assessed by then)."""
-    return _latest(day, "final_category", ref)
+    return latest_assessment("final_category", kube_ref=ref, on=day)
 
 
 def latest_assessments(kubes: QuerySet[Kube], day: dt.date) -> QuerySet[Assessment]:
-    """Each group's latest assessment on or before `day`."""
-    return Assessment.objects.filter(pk__in=kubes.annotate(latest=_latest(day)).values("latest"))
+    """Each group's latest assessment on or before `day` (one subquery per group, not per assessment)."""
+    return Assessment.objects.filter(pk__in=kubes.annotate(latest=latest_assessment(on=day)).values("latest"))
 
 
 # --- Counts by category -------------------------------------------------------------------
@@ -123,23 +117,15 @@ def by_year(kubes: QuerySet[Kube], last: dt.date) -> list[CategoryRow]:
 # --- Movements ----------------------------------------------------------------------------------
 
 
-def _rank(category: str) -> Case:
-    return Case(
-        *(When(**{category: name}, then=Value(rank)) for name, rank in RANK.items()),
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-
-
 def with_movement(kubes: QuerySet[Kube], start: dt.date, end: dt.date) -> QuerySet[Kube]:
     """Groups annotated with their category at `start` and `end` and the ranks of both."""
     return (
         kubes.annotate(
             category_from=category_on(start),
             category_to=category_on(end),
-            score_to=_latest(end, "score"),
+            score_to=latest_assessment("score", on=end),
         )
-        .annotate(rank_from=_rank("category_from"), rank_to=_rank("category_to"))
+        .annotate(rank_from=category_rank("category_from"), rank_to=category_rank("category_to"))
         .filter(category_from__isnull=False, category_to__isnull=False)
     )
 
