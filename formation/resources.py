@@ -13,7 +13,6 @@ Registered after the contract's sheets (the engine puts unnamed sheets last), so
 file may create a facilitator's groups and propose new ones at once.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_noop
 from import_export.fields import Field
 
 from groups.models import AreaType, BusinessField, Kelurahan, Role, Sex
-from groups.resources import MSG_FACILITATOR_UNKNOWN, _facilitators, _region_key, _Regions
+from groups.resources import MSG_FACILITATOR_UNKNOWN, _code_key, _facilitators, _key_text, _region_key, _Regions
 from kube_registry.importing import (
     MSG_REQUIRED,
     BooleanWidget,
@@ -36,7 +35,7 @@ from kube_registry.importing import (
     SheetResource,
     TextWidget,
 )
-from kube_registry.nik import normalize_id_number
+from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
 
 from .models import (
     EDITABLE_STATUSES,
@@ -111,13 +110,6 @@ CANDIDATE_DEFAULTS = {
     "willingness": Willingness.BELUM,
     "phone": "",
 }
-
-
-def _kk(value: str) -> str:
-    digits = normalize_id_number(value)
-    if digits and not (digits.isdigit() and len(digits) == 16):
-        raise ValueError(_("Nomor KK harus 16 digit angka."))
-    return digits
 
 
 @dataclass
@@ -222,12 +214,9 @@ class UsulanResource(SheetResource):
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         rows = list(rows)
         self.regions = _Regions()
-        self.kelurahan_by_name: dict[str, list[Kelurahan]] = defaultdict(list)
-        for kelurahan in self.regions.kelurahan_by_code.values():
-            self.kelurahan_by_name[_region_key(kelurahan.name)].append(kelurahan)
         self.facilitators = _facilitators()
-        codes = {self._key(row.get("kode_usulan")) for _n, row in rows} - {""}
-        niks = {normalize_id_number(self._key(row.get("nik"))) for _n, row in rows} - {""}
+        codes = {_key_text(row.get("kode_usulan")) for _n, row in rows} - {""}
+        niks = {normalize_id_number(_key_text(row.get("nik"))) for _n, row in rows} - {""}
         self.stored_proposals = {
             p["code"]: p
             for p in Proposal.objects.filter(code__in=codes).values(
@@ -260,19 +249,12 @@ class UsulanResource(SheetResource):
         ctx.report_progress("validate", len(rows), total)
         self._count(ctx)
 
-    @staticmethod
-    def _key(value) -> str:
-        try:
-            return TextWidget().clean(value)
-        except ValueError:
-            return ""
-
     def _kelurahan_any(self, text: str) -> tuple[Kelurahan | None, str]:
-        code = re.sub(r"[\s.]", "", text)
-        if code.isdigit():
+        code = _code_key(text)
+        if code is not None:
             found = self.regions.kelurahan_by_code.get(code)
             return (found, "") if found else (None, _(MSG_KELURAHAN_UNKNOWN).format(value=text))
-        found = self.kelurahan_by_name.get(_region_key(text), [])
+        found = self.regions.kelurahan_by_name.get(_region_key(text), [])
         if len(found) > 1:
             return None, _(MSG_KELURAHAN_AMBIGUOUS).format(value=text)
         if not found:
@@ -294,8 +276,8 @@ class UsulanResource(SheetResource):
                 candidate_values[name] = values[column]
         if candidate_values.get("kk"):
             try:
-                candidate_values["kk"] = _kk(candidate_values["kk"])
-            except ValueError as exc:
+                candidate_values["kk"], _warnings = parse_kk(candidate_values["kk"])
+            except IdNumberError as exc:
                 errors["no_kk"] = str(exc)
         if candidate_values.get("birth_on") and candidate_values["birth_on"] > ctx.today:
             errors["tanggal_lahir"] = _(MSG_DATE_IN_FUTURE)
