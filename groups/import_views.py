@@ -29,8 +29,7 @@ from kube_registry.roles import RoleRequiredMixin
 from kube_registry.uploads import upload_kind
 
 from .filters import KubeFilter
-from .models import ImportUpload, ImportUploadStatus
-from .selectors import kube_queryset
+from .models import ImportUpload, ImportUploadStatus, Kube
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -151,12 +150,17 @@ class KubeExportView(RoleRequiredMixin, View):
     def get(self, request, fmt):
         if fmt not in {"xlsx", "csv"}:
             raise Http404
-        queryset = kube_queryset(request.user).order_by("no_registrasi")
-        kubes = KubeFilter(request.GET, queryset=queryset, user=request.user).qs
-        stamp = timezone.localdate().isoformat()
-        can_see = request.user.has_perm("groups.view_personal_data")
         query = request.GET.copy()
         query.pop("page", None)
+        # Only which groups, not the list's page: every sheet orders itself, so the sort is
+        # dropped, and with it the member count the list shows and may sort by. Kept, that
+        # count's join over all memberships ran again in each sheet's `kube__in` subquery.
+        filtering = query.copy()
+        filtering.pop("o", None)
+        queryset = Kube.objects.visible_to(request.user)
+        kubes = KubeFilter(filtering, queryset=queryset, user=request.user).qs
+        stamp = timezone.localdate().isoformat()
+        can_see = request.user.has_perm("groups.view_personal_data")
         export_record(
             user=request.user,
             source=ExportSource.WEB,

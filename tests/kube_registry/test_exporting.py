@@ -238,6 +238,19 @@ def test_web_export_follows_the_list_filters_in_every_sheet(client_for, admin_us
     assert {row[0] for row in sheets["pinjaman"][1:]} <= borrowers  # an admin sees full numbers
 
 
+def test_web_export_ignores_the_list_sort_and_keeps_the_member_count(client_for, admin_user, city):
+    kube, other = city
+
+    response = client_for(admin_user).get(reverse("groups:kube_export", args=["xlsx"]), {"o": "-members"})
+
+    rows = sheets_of(response.content)["kelompok"]
+    numbers = [row[0] for row in rows[1:]]
+    assert numbers == sorted([kube.no_registrasi, other.no_registrasi])
+    count_at = rows[0].index("jumlah_anggota")
+    counts = {row[0]: row[count_at] for row in rows[1:]}
+    assert counts == {k.no_registrasi: k.memberships.filter(left_on__isnull=True).count() for k in (kube, other)}
+
+
 def test_web_export_masks_nik_in_every_sheet_for_an_officer(client_for, officer, city):
     response = client_for(officer).get(reverse("groups:kube_export", args=["xlsx"]))
 
