@@ -33,9 +33,14 @@ def annotate_latest_assessment(queryset):
     )
 
 
+CATEGORY_LABELS = dict(Category.choices)
+
+
 def describe_scores(kubes: list) -> None:
-    """Each group's score breakdown in words, for the score's tooltip: "Administrasi 15 · Organisasi 7,5 · …"."""
+    """Each group's category label, and its score breakdown in words for the score's tooltip:
+    "Administrasi 15 · Organisasi 7,5 · …"."""
     for kube in kubes:
+        kube.latest_category_label = CATEGORY_LABELS.get(kube.latest_final_category, "")
         breakdown = kube.latest_score_breakdown or {}
         kube.latest_score_text = " · ".join(
             f"{SPECS[f'weight_{key}'].label} {number_format(Decimal(breakdown[key]))}"
