@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from import_export.fields import Field
 
-from groups.models import Kube, Membership
-from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, STATE_KUBES, KubeRef
+from groups.models import Membership
+from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, KubeRef, _key_text, _kube_refs, _load_kube_refs
 from kube_registry.importing import (
     ChoiceWidget,
     DateWidget,
@@ -69,14 +69,6 @@ MSG_PAID_OFF_DATE_ASSUMED = gettext_noop("Pinjaman sudah dibayar penuh tanpa tan
 MSG_LOAN_ABOVE_LIMIT = gettext_noop("Pinjaman {amount} melebihi batas kelompok {limit} per pinjaman (tetap dicatat).")
 
 BLOCK = 2_000
-_KEY_WIDGET = TextWidget()
-
-
-def _key_text(value: object) -> str:
-    try:
-        return _KEY_WIDGET.clean(value)
-    except ValueError:
-        return ""
 
 
 def _day(day: dt.date) -> str:
@@ -112,22 +104,19 @@ class _GroupSheet(SheetResource):
         self.keys_in_file: dict[tuple, int] = {}
         self.stored: dict[tuple, dict] = {}
         self.looked_up: set[int] = set()
-        refs = ctx.state.setdefault(STATE_KUBES, {})
+        refs = _kube_refs(ctx)
         done = 0
         for block in chunked(rows, BLOCK):
-            self._prefetch(block, refs)
+            self._prefetch(block, ctx)
             for number, row in block:
                 self._plan_row(number, row, refs, ctx)
             done += len(block)
             ctx.report_progress("validate", done, total)
 
-    def _prefetch(self, block: list[tuple[int, dict]], refs: dict[str, KubeRef]) -> None:
+    def _prefetch(self, block: list[tuple[int, dict]], ctx: ImportContext) -> None:
         numbers = {_key_text(row.get("no_registrasi")) for _number, row in block} - {""}
-        missing = [n for n in numbers if n not in refs]
-        for pk, number, name, founded_on in Kube.objects.filter(no_registrasi__in=missing).values_list(
-            "pk", "no_registrasi", "name", "founded_on"
-        ):
-            refs[number] = KubeRef(number, pk, name, founded_on)
+        _load_kube_refs(ctx, numbers)
+        refs = _kube_refs(ctx)
         kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up
         self.looked_up |= kube_pks
         if kube_pks:

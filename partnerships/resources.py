@@ -28,8 +28,7 @@ from django.utils.translation import gettext_noop
 from import_export import widgets as ie_widgets
 from import_export.fields import Field
 
-from groups.models import Kube
-from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, STATE_KUBES, KubeRef
+from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, KubeRef, _key_text, _kube_refs, _load_kube_refs
 from kube_registry.importing import (
     MSG_CHOICE,
     MSG_REQUIRED,
@@ -65,7 +64,6 @@ MSG_WHERE_ROW = gettext_noop("baris {row}")
 MSG_WHERE_STORED = gettext_noop("tersimpan di registri")
 
 BLOCK = 2_000
-_KEY_WIDGET = TextWidget()
 FORMS = tuple(PartnershipForm)
 PERIOD_FIELDS = ("started_on", "ended_on", *FORM_FIELDS.values())
 
@@ -182,10 +180,10 @@ class KemitraanResource(SheetResource):
         self.stored: dict[tuple[int, int], list[dict]] = defaultdict(list)  # (kube pk, partner pk) -> rows
         self.looked_up: set[int] = set()
         self.keys_in_file: dict[tuple, int] = {}
-        refs = ctx.state.setdefault(STATE_KUBES, {})
+        refs = _kube_refs(ctx)
         done = 0
         for block in chunked(rows, BLOCK):
-            self._prefetch(block, refs)
+            self._prefetch(block, ctx)
             for number, row in block:
                 self._plan_row(number, row, refs, ctx)
             done += len(block)
@@ -207,20 +205,11 @@ class KemitraanResource(SheetResource):
                 partners[old_key] = by_pk[kept_id]
         return partners
 
-    def _prefetch(self, block: list[tuple[int, dict]], refs: dict[str, KubeRef]) -> None:
+    def _prefetch(self, block: list[tuple[int, dict]], ctx: ImportContext) -> None:
         """The groups the block names, and their stored partnerships."""
-        numbers = set()
-        for _number, row in block:
-            try:
-                numbers.add(_KEY_WIDGET.clean(row.get("no_registrasi")))
-            except ValueError:
-                continue
-        numbers -= {""}
-        missing = [n for n in numbers if n not in refs]
-        for pk, number, name, founded_on in Kube.objects.filter(no_registrasi__in=missing).values_list(
-            "pk", "no_registrasi", "name", "founded_on"
-        ):
-            refs[number] = KubeRef(number, pk, name, founded_on)
+        numbers = {_key_text(row.get("no_registrasi")) for _number, row in block} - {""}
+        _load_kube_refs(ctx, numbers)
+        refs = _kube_refs(ctx)
         kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up
         self.looked_up |= kube_pks
         if kube_pks:
