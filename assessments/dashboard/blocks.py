@@ -18,6 +18,8 @@ from finances import selectors as finances
 from groups.models import BusinessField
 
 from ..models import CATEGORY_RANK, Category
+from ..rubric import NEXT_CATEGORY
+from ..selectors import FLAG_LABELS
 from . import charts, selectors
 from .filters import DashboardParams
 from .selectors import CATEGORIES, NOT_ASSESSED, CategoryRow
@@ -336,9 +338,8 @@ def completeness_facilitator_block(params: DashboardParams, *, full: bool = Fals
 
 
 def _flag_reasons(assessment) -> list[str]:
-    names = {"berisiko": _("berisiko"), "tidak_aktif": _("tidak aktif")}
     return [
-        f"{names.get(flag.get('key'), flag.get('key'))}: {reason}"
+        f"{str(FLAG_LABELS.get(flag.get('key'), flag.get('key'))).lower()}: {reason}"
         for flag in assessment.flags or []
         for reason in flag.get("reasons", [])
     ]
@@ -382,7 +383,7 @@ def closest_block(params: DashboardParams, *, full: bool = False, built: dict | 
     closest = selectors.closest_to_next(params.kubes, params.as_of, limit=100 if full else 10)
     rows = []
     for category, assessments in closest.items():
-        following = CATEGORIES[CATEGORIES.index(category) + 1]
+        following = NEXT_CATEGORY[category]
         for a in assessments:
             rows.append(
                 [

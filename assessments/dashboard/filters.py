@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finances.periods import add_months, last_complete_month, month_end, month_start
@@ -114,7 +113,3 @@ def dashboard_params(form: DashboardFilterForm, kubes: QuerySet[Kube]) -> Dashbo
         last_month=last_month,
         query=urlencode(query),
     )
-
-
-def default_today() -> dt.date:
-    return timezone.localdate()
