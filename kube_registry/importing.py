@@ -46,7 +46,7 @@ from import_export import resources as ie_resources
 from import_export import widgets as ie_widgets
 from import_export.fields import Field
 
-from kube_registry.values import parse_bool, parse_date, parse_money, parse_period, unescape_csv_cell
+from kube_registry.values import is_blank, parse_bool, parse_date, parse_money, parse_period, unescape_csv_cell
 
 # Contract 4: sheets are applied in this order so a row may refer to a group or
 # member created earlier in the same file.
@@ -192,10 +192,6 @@ class Table:
     header_row: int = 1
 
 
-def _is_blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def _cell_text(cell: Cell) -> str:
     return "" if cell is None else str(cell).strip()
 
@@ -205,7 +201,7 @@ def _data_rows(raw_rows: Iterable[list[Cell]], first_row_number: int) -> Iterato
         # NUL is invisible in a spreadsheet and PostgreSQL refuses it in any query: drop it.
         cells = [cell.replace("\x00", "") if isinstance(cell, str) else cell for cell in cells]
         # Most rows start with a filled key cell: decide on it before scanning the row.
-        if (cells and not _is_blank(cells[0])) or not all(_is_blank(cell) for cell in cells):
+        if (cells and not is_blank(cells[0])) or not all(is_blank(cell) for cell in cells):
             yield number, cells
 
 
@@ -395,7 +391,7 @@ class IntegerWidget(_ParsingWidget):
         self.low, self.high = low, high
 
     def clean(self, value, row=None, **kwargs) -> int | None:
-        if _is_blank(value):
+        if is_blank(value):
             if self.required:
                 raise ValueError(_(MSG_REQUIRED))
             return None
@@ -443,7 +439,7 @@ class ChoiceWidget(ie_widgets.Widget):
         self.options = ", ".join(self.names.values())
 
     def clean(self, value, row=None, **kwargs) -> str:
-        if _is_blank(value):
+        if is_blank(value):
             if self.required:
                 raise ValueError(_(MSG_REQUIRED))
             return ""

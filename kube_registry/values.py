@@ -45,7 +45,8 @@ _WHOLE_RUPIAH = Decimal(1)
 _MONEY_MAX = 10**15
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """None, or text of only spaces: what every reader here takes as "not given"."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -101,7 +102,7 @@ def parse_money(value: object) -> int | None:
     `1416000`, `1.416.000`, `Rp 1.416.000,00`, `Rp1,5 juta` (1.500.000), `2 jt`,
     `Rp 10 ribu`. Negative or unreadable amounts raise ValueError.
     """
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         raise ValueError(_(MSG_MONEY_UNREADABLE).format(value=value))
@@ -189,7 +190,7 @@ def parse_date(value: object) -> dt.date | None:
     Years have four digits. A number from a cell not formatted as a date is read as
     a spreadsheet serial day when it lies in a plausible range.
     """
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -219,7 +220,7 @@ _FALSE = frozenset({"tidak", "n", "0", "false", "no", "salah", "tdk", "f"})
 
 def parse_bool(value: object) -> bool | None:
     """`ya/tidak`, `y/n`, `1/0`, `true/false` (any case), spreadsheet booleans and 1/0."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
@@ -244,7 +245,7 @@ def parse_period(value: object) -> dt.date | None:
     A spreadsheet turns a typed `2024-03` into the date 1 March 2024, so dates are
     accepted and read as their month.
     """
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, dt.date):
         return dt.date(value.year, value.month, 1)
