@@ -277,7 +277,7 @@ def completeness_trend(last: dt.date, *, months: int = 12, kubes: QuerySet[Kube]
     """
     last = month_start(last)
     first = add_months(last, -(months - 1))
-    groups = Kube.objects.filter(status=KubeStatus.AKTIF, founded_on__lte=month_end(last))
+    groups = _expected_kubes(last)
     reports = MonthlyReport.objects.filter(kube__status=KubeStatus.AKTIF, period__gte=first, period__lte=last)
     if kubes is not None:
         groups = groups.filter(pk__in=kubes.values("pk"))
