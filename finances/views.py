@@ -36,15 +36,18 @@ from .forms import (
     report_initial,
 )
 from .models import Asset, Grant, Loan, MonthlyReport, Product, ReportStatus
-from .periods import due_day, last_complete_month, month_start, period_label, report_due_on
+from .periods import due_day, last_complete_month, month_start, period_key, period_label, report_due_on
 
 
-def _month_from_query(request, default: dt.date) -> dt.date:
-    """`?bulan=2025-11`; anything unreadable falls back to `default`."""
+def _month_from_query(request) -> dt.date:
+    """`?bulan=2025-11`, no later than the current month; missing or unreadable: the last complete month."""
+    today = timezone.localdate()
+    default = last_complete_month(today)
     try:
-        return parse_period(request.GET.get("bulan")) or default
+        month = parse_period(request.GET.get("bulan")) or default
     except ValueError:
-        return default
+        month = default
+    return min(month, month_start(today))
 
 
 # --- The facilitator's months -----------------------------------------------------------
@@ -260,13 +263,12 @@ class CompletenessView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        default = last_complete_month(timezone.localdate())
-        period = min(_month_from_query(self.request, default), month_start(timezone.localdate()))
+        period = _month_from_query(self.request)
         kubes = kube_queryset(self.request.user)
         rows = selectors.completeness_by_facilitator(period, kubes=kubes)
         context.update(
             period=period,
-            period_key=f"{period:%Y-%m}",
+            period_key=period_key(period),
             rows=rows,
             total=selectors.completeness_total(rows, period),
             trend=list(reversed(selectors.completeness_trend(period, kubes=kubes))),
@@ -286,8 +288,7 @@ class MissingReportsView(RoleRequiredMixin, ListView):
 
     @cached_property
     def period(self) -> dt.date:
-        default = last_complete_month(timezone.localdate())
-        return min(_month_from_query(self.request, default), month_start(timezone.localdate()))
+        return _month_from_query(self.request)
 
     @cached_property
     def facilitator_id(self) -> int | None:
@@ -307,7 +308,7 @@ class MissingReportsView(RoleRequiredMixin, ListView):
         query.pop("page", None)
         context.update(
             period=self.period,
-            period_key=f"{self.period:%Y-%m}",
+            period_key=period_key(self.period),
             facilitators=selectors.facilitator_choices(),
             facilitator_id=self.facilitator_id,
             due_on=report_due_on(self.period),
