@@ -34,6 +34,8 @@ from kube_registry.importing import (
     MoneyWidget,
     SheetResource,
     TextWidget,
+    insert_with_history,
+    update_with_history,
 )
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
 
@@ -420,61 +422,58 @@ class UsulanResource(SheetResource):
     # --- writing ----------------------------------------------------------------------
 
     def write(self, ctx: ImportContext) -> None:
-        actor = ctx.actor
-        reason = ctx.change_reason
-        for plan in self.proposals.values():
-            if plan.pk is None:
-                proposal = Proposal(code=plan.code, status=ProposalStatus.DIAJUKAN, created_by=actor, **plan.values)
-                self._save(proposal, actor, reason)
-                plan.pk = proposal.pk
-                for action in (DecisionAction.DIBUAT, DecisionAction.DIAJUKAN):
-                    ProposalDecision.objects.create(
-                        proposal=proposal,
-                        action=action,
-                        decided_by=actor,
-                        reason=reason if action == DecisionAction.DIBUAT else "",
-                    )
-            elif plan.changes:
-                proposal = Proposal.objects.get(pk=plan.pk)
-                for name, value in plan.changes.items():
-                    setattr(proposal, name, value)
-                self._save(proposal, actor, reason)
-        for plan in self.plans:
-            if plan.candidate_pk is None:
-                candidate = Candidate(nik=plan.nik, created_by=actor, **(CANDIDATE_DEFAULTS | plan.values))
-                if candidate.willingness != Willingness.BELUM:
-                    candidate.willingness_by, candidate.willingness_on = actor, ctx.today
-                self._save(candidate, actor, reason)
-                plan.candidate_pk = candidate.pk
-            elif plan.changes:
-                candidate = Candidate.objects.get(pk=plan.candidate_pk)
-                if plan.changes.get("willingness") not in (None, candidate.willingness):
-                    candidate.willingness_by, candidate.willingness_on = actor, ctx.today
-                for name, value in plan.changes.items():
-                    setattr(candidate, name, value)
-                self._save(candidate, actor, reason)
-        # Officer roles that move are freed first, so the unique constraint holds.
-        for plan in self.plans:
-            if plan.entry_pk is not None and plan.entry_role != plan.role and plan.entry_role != Role.ANGGOTA:
-                entry = ProposalCandidate.objects.get(pk=plan.entry_pk)
-                entry.role = Role.ANGGOTA
-                self._save(entry, actor, reason)
-        for plan in self.plans:
-            if plan.proposal is None:
-                continue
-            if plan.entry_pk is None:
-                entry = ProposalCandidate(proposal_id=plan.proposal.pk, candidate_id=plan.candidate_pk, role=plan.role)
-                self._save(entry, actor, reason)
-            elif plan.entry_role != plan.role:
-                entry = ProposalCandidate.objects.get(pk=plan.entry_pk)
-                entry.role = plan.role
-                self._save(entry, actor, reason)
+        """Bulk writes with their history, as the registry's sheets do (kube_registry.importing)."""
+        actor_id = getattr(ctx.actor, "pk", None)
+        new_proposals = [plan for plan in self.proposals.values() if plan.pk is None]
+        changed_proposals = {plan.pk: plan.changes for plan in self.proposals.values() if plan.pk and plan.changes}
+        rows = [
+            {"code": plan.code, "status": ProposalStatus.DIAJUKAN, "created_by_id": actor_id, **plan.values}
+            for plan in new_proposals
+        ]
+        for plan, pk in zip(new_proposals, insert_with_history(ctx, Proposal, rows), strict=True):
+            plan.pk = pk
+        ProposalDecision.objects.bulk_create(
+            ProposalDecision(
+                proposal_id=plan.pk,
+                action=action,
+                decided_by_id=actor_id,
+                reason=ctx.change_reason if action == DecisionAction.DIBUAT else "",
+            )
+            for plan in new_proposals
+            for action in (DecisionAction.DIBUAT, DecisionAction.DIAJUKAN)
+        )
+        update_with_history(ctx, Proposal, changed_proposals)
 
-    @staticmethod
-    def _save(obj, actor, reason) -> None:
-        obj._history_user = actor
-        obj._change_reason = reason
-        obj.save()
+        new_candidates = [plan for plan in self.plans if plan.candidate_pk is None]
+        rows = []
+        for plan in new_candidates:
+            row = {"nik": plan.nik, "created_by_id": actor_id, **CANDIDATE_DEFAULTS, **plan.values}
+            if row["willingness"] != Willingness.BELUM:
+                row |= {"willingness_by_id": actor_id, "willingness_on": ctx.today}
+            rows.append(row)
+        for plan, pk in zip(new_candidates, insert_with_history(ctx, Candidate, rows), strict=True):
+            plan.candidate_pk = pk
+        changed_candidates = {}
+        for plan in self.plans:
+            if plan.current is not None and plan.changes:
+                changes = plan.changes
+                if "willingness" in changes:
+                    changes |= {"willingness_by_id": actor_id, "willingness_on": ctx.today}
+                changed_candidates[plan.candidate_pk] = changes
+        update_with_history(ctx, Candidate, changed_candidates)
+
+        # Officer roles that move are freed first (without history; the final write records it),
+        # so the unique constraint holds whatever the order of the rows.
+        moved = [plan for plan in self.plans if plan.entry_pk and plan.entry_role != plan.role]
+        released = {plan.entry_pk: {"role": Role.ANGGOTA} for plan in moved if plan.entry_role != Role.ANGGOTA}
+        update_with_history(ctx, ProposalCandidate, released, history=False)
+        update_with_history(ctx, ProposalCandidate, {plan.entry_pk: {"role": plan.role} for plan in moved})
+        rows = [
+            {"proposal_id": plan.proposal.pk, "candidate_id": plan.candidate_pk, "role": plan.role}
+            for plan in self.plans
+            if plan.proposal is not None and plan.entry_pk is None
+        ]
+        insert_with_history(ctx, ProposalCandidate, rows)
 
 
 # --- Export --------------------------------------------------------------------------------

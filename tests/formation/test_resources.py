@@ -179,3 +179,28 @@ def test_command_reads_a_csv_named_after_the_sheet(tmp_path, admin_user, facilit
     call_command("import_registry", str(path))
     assert "usulan: created=5" in capsys.readouterr().out
     assert Proposal.objects.get(code="USL-2025-080").entries.count() == 5
+
+
+def test_import_corrects_a_draft_moving_its_officers_with_history(admin_user, facilitator):
+    proposal = ProposalFactory(code="USL-2025-070", status=ProposalStatus.DRAF, facilitator=facilitator)
+    first = CandidateFactory(nik=nik(1), name="Keluarga 1")
+    second = CandidateFactory(nik=nik(2), name="Keluarga 2")
+    ProposalCandidateFactory(proposal=proposal, candidate=first, role="ketua")
+    ProposalCandidateFactory(proposal=proposal, candidate=second, role="sekretaris")
+    rows = [
+        family("USL-2025-070", 1, jabatan="bendahara", kesediaan="tidak", nama_kube="KUBE Baru"),
+        family("USL-2025-070", 2, jabatan="anggota", nama_kube="KUBE Baru"),
+        family("USL-2025-070", 3, nama_kube="KUBE Baru"),
+    ]
+    result = run(rows, actor=admin_user)
+    assert errors_of(result) == []
+    proposal.refresh_from_db()
+    assert proposal.name == "KUBE Baru" and proposal.history.first().history_user == admin_user
+    roles = dict(proposal.entries.values_list("candidate__name", "role"))
+    assert roles == {"Keluarga 1": "bendahara", "Keluarga 2": "anggota", "Keluarga 3": "anggota"}
+    entry = proposal.entries.get(candidate=first)
+    assert entry.history.first().role == "bendahara" and entry.history.first().history_user == admin_user
+    first.refresh_from_db()
+    assert first.willingness == Willingness.TIDAK
+    assert first.willingness_by == admin_user and first.willingness_on.isoformat() == "2025-07-15"
+    assert first.history.first().history_user == admin_user
