@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -56,12 +57,11 @@ from .models import (
 from .services import (
     MSG_ACTIVE_ELSEWHERE,
     MSG_DATE_IN_FUTURE,
-    MSG_FI_DATE_REQUIRED,
-    MSG_FI_DATE_WITHOUT_KIND,
     MSG_JOINED_BEFORE_FOUNDED,
     MSG_LEFT_BEFORE_JOINED,
     MSG_ROLE_TAKEN,
     city_code_digits,
+    kube_fields_check,
 )
 
 MSG_KECAMATAN_UNKNOWN = gettext_noop("Kecamatan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
@@ -208,6 +208,7 @@ KUBE_COLUMNS = {
     "tanggal_lkm_koperasi": "financial_institution_on",
 }
 KUBE_COMPARED = (*KUBE_COLUMNS.values(), "kelurahan_id", "facilitator_id")
+KUBE_COLUMN_OF = {name: column for column, name in KUBE_COLUMNS.items()}
 
 
 @dataclass
@@ -327,8 +328,6 @@ class KelompokResource(SheetResource):
             if facilitator is None:
                 errors["pendamping"] = _(MSG_FACILITATOR_UNKNOWN).format(value=username)
             given["facilitator_id"] = facilitator
-        if given.get("founded_on") and given["founded_on"] > ctx.today:
-            errors.setdefault("tanggal_berdiri", _(MSG_DATE_IN_FUTURE))
 
         current = None
         natural_key = None
@@ -343,12 +342,11 @@ class KelompokResource(SheetResource):
             else:
                 self.natural_keys_in_file[natural_key] = number
         merged = ({f: current[f] for f in KUBE_COMPARED} if current else {}) | given
-        if merged.get("financial_institution") and not merged.get("financial_institution_on"):
-            errors.setdefault("tanggal_lkm_koperasi", _(MSG_FI_DATE_REQUIRED))
-        if merged.get("financial_institution_on") and not merged.get("financial_institution"):
-            errors.setdefault("lkm_koperasi", _(MSG_FI_DATE_WITHOUT_KIND))
-        if merged.get("financial_institution_on") and merged["financial_institution_on"] > ctx.today:
-            errors.setdefault("tanggal_lkm_koperasi", _(MSG_DATE_IN_FUTURE))
+        try:
+            kube_fields_check(merged)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(KUBE_COLUMN_OF[name], messages[0])
 
         if errors:
             for column, message in errors.items():

@@ -65,12 +65,16 @@ def registration_number_next(*, founded_on: dt.date) -> str:
 
 
 def kube_fields_check(values: dict[str, Any]) -> None:
+    """The rules across a group's fields; the form, the services and the import apply them."""
     errors = {}
+    today = timezone.localdate()
     if values.get("financial_institution") and not values.get("financial_institution_on"):
         errors["financial_institution_on"] = _(MSG_FI_DATE_REQUIRED)
     if values.get("financial_institution_on") and not values.get("financial_institution"):
         errors["financial_institution"] = _(MSG_FI_DATE_WITHOUT_KIND)
-    if values.get("founded_on") and values["founded_on"] > timezone.localdate():
+    if values.get("financial_institution_on") and values["financial_institution_on"] > today:
+        errors.setdefault("financial_institution_on", _(MSG_DATE_IN_FUTURE))
+    if values.get("founded_on") and values["founded_on"] > today:
         errors["founded_on"] = _(MSG_DATE_IN_FUTURE)
     if errors:
         raise ValidationError(errors)

@@ -344,6 +344,33 @@ def test_broken_workbook_reports_every_error_and_writes_nothing(tmp_path, kube):
     assert stored_counts() == before
 
 
+def test_group_field_rules_are_the_services_on_the_sheet_columns(tmp_path, kube):
+    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    row = ["", "", "Bontang Utara", "Guntung", "", "", "2021-01-01", "jasa", "", "", "", "", ""]
+    path = write_workbook(
+        tmp_path / "lkm.xlsx",
+        {
+            "kelompok": [
+                KELOMPOK,
+                ["6474-2021-001", "KUBE A", *row[2:13], "koperasi", ""],
+                ["6474-2021-002", "KUBE B", *row[2:13], "", "2022-01-01"],
+                ["6474-2021-003", "KUBE C", *row[2:13], "lkm", future],
+                ["6474-2021-004", "KUBE D", *row[2:6], future, *row[7:13]],
+            ],
+        },
+    )
+
+    lines = import_failing(path).splitlines()
+
+    def reported(prefix: str, text: str) -> bool:
+        return any(line.startswith(prefix) and text in line for line in lines)
+
+    assert reported("kelompok:2:tanggal_lkm_koperasi: ", "Isi tanggal pembentukan LKM/koperasi")
+    assert reported("kelompok:3:lkm_koperasi: ", "Pilih LKM atau koperasi")
+    assert reported("kelompok:4:tanggal_lkm_koperasi: ", "tidak boleh di masa depan")
+    assert reported("kelompok:5:tanggal_berdiri: ", "tidak boleh di masa depan")
+
+
 def test_missing_required_column_is_an_error(tmp_path, kube):
     header = [column for column in ANGGOTA if column != "jenis_kelamin"]
     path = write_workbook(

@@ -66,3 +66,12 @@ def test_kube_create_numbers_by_city_and_year(officer, facilitator):
     first = services.kube_create(actor=officer, **fields)
     second = services.kube_create(actor=officer, **fields)
     assert (first.no_registrasi, second.no_registrasi) == ("6474-2014-001", "6474-2014-002")
+
+
+def test_kube_fields_check_refuses_a_financial_institution_formed_in_the_future():
+    future = dt.date.today() + dt.timedelta(days=40)
+
+    with pytest.raises(ValidationError) as exc:
+        services.kube_fields_check({"financial_institution": "lkm", "financial_institution_on": future})
+
+    assert exc.value.message_dict == {"financial_institution_on": [services.MSG_DATE_IN_FUTURE]}
