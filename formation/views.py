@@ -23,9 +23,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from finances.views import ServiceFormMixin
 from groups.models import Kelurahan
-from groups.views import KubeScopedMixin
+from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
