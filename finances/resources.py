@@ -25,7 +25,13 @@ from django.utils.translation import gettext_noop
 from import_export.fields import Field
 
 from groups.models import Membership
-from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, KubeRef, _key_text, _kube_refs, _load_kube_refs
+from groups.resources import (
+    KubeRef,
+    _key_text,
+    _kube_refs,
+    _load_kube_refs,
+    kube_ref_for_row,
+)
 from kube_registry.importing import (
     ChoiceWidget,
     DateWidget,
@@ -127,18 +133,6 @@ class _GroupSheet(SheetResource):
     def stored_key(values: dict) -> tuple:
         raise NotImplementedError
 
-    def _kube(self, values: dict, refs: dict[str, KubeRef], ctx: ImportContext, errors: dict) -> KubeRef | None:
-        if "no_registrasi" in errors:
-            return None
-        number = values["no_registrasi"]
-        kube = refs.get(number)
-        if kube is None:
-            unreadable = ctx.state.get("groups.kelompok_unreadable")
-            errors["no_registrasi"] = _(MSG_KUBE_INVALID if unreadable else MSG_KUBE_UNKNOWN).format(number=number)
-        elif not kube.valid:
-            errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=number)
-        return kube
-
     def _claim_key(self, key: tuple, number: int, errors: dict, column: str) -> bool:
         first = self.keys_in_file.get(key)
         if first is not None:
@@ -219,7 +213,7 @@ class BantuanResource(_GroupSheet):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = self._kube(values, refs, ctx, errors)
+        kube = kube_ref_for_row(values, refs, ctx, errors)
         received_on = values.get("tanggal")
         if received_on and received_on > ctx.today:
             errors.setdefault("tanggal", _(MSG_DATE_FUTURE))
@@ -267,7 +261,7 @@ class AsetResource(_GroupSheet):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = self._kube(values, refs, ctx, errors)
+        kube = kube_ref_for_row(values, refs, ctx, errors)
         acquired_on, disposed_on = values.get("tanggal_perolehan"), values.get("tanggal_dilepas")
         for column, day in (("tanggal_perolehan", acquired_on), ("tanggal_dilepas", disposed_on)):
             if day and day > ctx.today:
@@ -361,7 +355,7 @@ class LaporanBulananResource(_GroupSheet):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = self._kube(values, refs, ctx, errors)
+        kube = kube_ref_for_row(values, refs, ctx, errors)
         period = values.get("periode")
         if period and period > month_start(ctx.today):
             errors.setdefault("periode", _(MSG_PERIOD_FUTURE).format(month=period_label(period)))

@@ -121,6 +121,24 @@ def _load_kube_refs(ctx: ImportContext, numbers: set[str]) -> None:
 _KEY_WIDGET = TextWidget()
 
 
+def kube_ref_for_row(values: dict, refs: dict[str, KubeRef], ctx: ImportContext, errors: dict) -> KubeRef | None:
+    """The group a row's `no_registrasi` names, or None with the error on that column.
+
+    A group missing because the kelompok sheet could not be read is reported as that
+    sheet's fault, not as an unknown number.
+    """
+    if "no_registrasi" in errors:
+        return None
+    number = values["no_registrasi"]
+    kube = refs.get(number)
+    if kube is None:
+        unreadable = ctx.state.get("groups.kelompok_unreadable")
+        errors["no_registrasi"] = _(MSG_KUBE_INVALID if unreadable else MSG_KUBE_UNKNOWN).format(number=number)
+    elif not kube.valid:
+        errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=number)
+    return kube
+
+
 def _key_text(value: object) -> str:
     """A key cell as the text widget reads it, for lookups before the row is checked."""
     try:
@@ -629,16 +647,7 @@ class AnggotaResource(SheetResource):
                 values["no_kk"], kk_warnings = parse_kk(values["no_kk"])
             except IdNumberError as exc:
                 errors.setdefault("no_kk", str(exc))
-        kube = None
-        if "no_registrasi" not in errors:
-            kube = refs.get(values["no_registrasi"])
-            if kube is None:
-                if not ctx.state.get("groups.kelompok_unreadable"):
-                    errors["no_registrasi"] = _(MSG_KUBE_UNKNOWN).format(number=values["no_registrasi"])
-                else:
-                    errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=values["no_registrasi"])
-            elif not kube.valid:
-                errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=values["no_registrasi"])
+        kube = kube_ref_for_row(values, refs, ctx, errors)
 
         person = None
         if info is not None and not errors:

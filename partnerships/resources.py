@@ -28,7 +28,13 @@ from django.utils.translation import gettext_noop
 from import_export import widgets as ie_widgets
 from import_export.fields import Field
 
-from groups.resources import MSG_KUBE_INVALID, MSG_KUBE_UNKNOWN, KubeRef, _key_text, _kube_refs, _load_kube_refs
+from groups.resources import (
+    KubeRef,
+    _key_text,
+    _kube_refs,
+    _load_kube_refs,
+    kube_ref_for_row,
+)
 from kube_registry.importing import (
     MSG_CHOICE,
     MSG_REQUIRED,
@@ -217,16 +223,6 @@ class KemitraanResource(SheetResource):
             for values in stored.values("pk", "kube_id", "partner_id", *PERIOD_FIELDS):
                 self.stored[(values["kube_id"], values["partner_id"])].append(values)
 
-    def _kube(self, values: dict, refs: dict[str, KubeRef], ctx: ImportContext, errors: dict) -> KubeRef | None:
-        number = values["no_registrasi"]
-        kube = refs.get(number)
-        if kube is None:
-            unreadable = ctx.state.get("groups.kelompok_unreadable")
-            errors["no_registrasi"] = _(MSG_KUBE_INVALID if unreadable else MSG_KUBE_UNKNOWN).format(number=number)
-        elif not kube.valid:
-            errors["no_registrasi"] = _(MSG_KUBE_INVALID).format(number=number)
-        return kube
-
     def _partner(self, number: int, values: dict, ctx: ImportContext, errors: dict) -> _PartnerRef | None:
         name = partner_name_clean(values["mitra"])
         key = name_key(name)
@@ -258,7 +254,7 @@ class KemitraanResource(SheetResource):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = self._kube(values, refs, ctx, errors) if "no_registrasi" not in errors else None
+        kube = kube_ref_for_row(values, refs, ctx, errors)
         partner = self._partner(number, values, ctx, errors) if "mitra" not in errors else None
         started_on, ended_on = values.get("mulai"), values.get("selesai")
         if started_on is not None:
