@@ -6,7 +6,7 @@ from . import views
 
 urlpatterns: list = [
     path("kelompok/<int:pk>/penilaian/", views.KubeAssessmentsView.as_view(), name="kube_assessments"),
-    path("kelompok/<int:pk>/penilaian/nilai-sekarang/", views.assess_now, name="assess_now"),
+    path("kelompok/<int:pk>/penilaian/nilai-sekarang/", views.AssessNowView.as_view(), name="assess_now"),
     path("penilaian/<int:pk>/", views.AssessmentDetailView.as_view(), name="detail"),
     path("penilaian/<int:pk>/nilai/", views.JudgementView.as_view(), name="judge"),
 ]

@@ -6,17 +6,15 @@ permission for the action gets 403.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from groups.selectors import kube_queryset
 from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
@@ -25,28 +23,33 @@ from .forms import JudgementForm
 from .models import Assessment
 
 
-@require_POST
-@login_required
-def assess_now(request, pk: int):
+class AssessNowView(KubeScopedMixin, View):
     """Run the rubric for one group as of today (a re-run replaces today's computed result only)."""
-    kube = get_object_or_404(kube_queryset(request.user), pk=pk)
-    if not request.user.has_perm("assessments.add_assessment"):
-        raise PermissionDenied(_("Hanya petugas Dinas Sosial yang dapat menjalankan penilaian."))
-    today = timezone.localdate()
-    refusal = selectors.assess_now_refusal(kube, today)
-    if refusal:
-        messages.error(request, refusal)
-    else:
-        assessment = services.assess_kube(kube, today, actor=request.user)
-        messages.success(
-            request,
-            _("{kube} dinilai per {date}: {category}.").format(
-                kube=kube.name,
-                date=date_format(today, "j F Y"),
-                category=assessment.get_computed_category_display().lower(),
-            ),
-        )
-    return redirect(f"{kube.get_absolute_url()}#penilaian")
+
+    http_method_names = ["post"]
+    permission_required = "assessments.add_assessment"
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied(_("Hanya petugas Dinas Sosial yang dapat menjalankan penilaian."))
+        return super().handle_no_permission()
+
+    def post(self, request, *args, **kwargs):
+        kube, today = self.kube, timezone.localdate()
+        refusal = selectors.assess_now_refusal(kube, today)
+        if refusal:
+            messages.error(request, refusal)
+        else:
+            assessment = services.assess_kube(kube, today, actor=request.user)
+            messages.success(
+                request,
+                _("{kube} dinilai per {date}: {category}.").format(
+                    kube=kube.name,
+                    date=date_format(today, "j F Y"),
+                    category=assessment.get_computed_category_display().lower(),
+                ),
+            )
+        return redirect(f"{kube.get_absolute_url()}#penilaian")
 
 
 class KubeAssessmentsView(KubeScopedMixin, TemplateView):
@@ -69,10 +72,7 @@ class KubeAssessmentsView(KubeScopedMixin, TemplateView):
 class AssessmentScopedMixin(RoleRequiredMixin):
     """The assessment in the URL, among those of the groups the user may see (else 404, before any 403)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.assessment  # noqa: B018 - 404 for another's group before the permission's 403
-        return super().dispatch(request, *args, **kwargs)
+    scope = ("assessment",)
 
     @cached_property
     def assessment(self) -> Assessment:

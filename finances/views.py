@@ -8,7 +8,6 @@ group or report outside `visible_to(user)` is 404, whatever the URL.
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from groups.selectors import kube_queryset
@@ -86,6 +86,7 @@ class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
     """One page for a group's month: create or correct the report, save as draft or submit."""
 
     permission_required = ("finances.add_monthlyreport", "finances.change_monthlyreport")
+    scope = ("kube", "period")
     form_class = MonthlyReportForm
     template_name = "finances/monthlyreport_form.html"
 
@@ -111,12 +112,6 @@ class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
             extra = [line.membership for line in selectors.report_lines(self.report) if line.membership_id not in known]
             memberships += extra
         return memberships
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.has_permission():
-            return self.handle_no_permission()
-        self.report  # noqa: B018 - 404/403 before any form work
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"memberships": self.memberships}
@@ -154,6 +149,8 @@ class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
 
 
 class ReportScopedMixin(RoleRequiredMixin):
+    scope = ("report",)
+
     @cached_property
     def report(self) -> MonthlyReport:
         return get_object_or_404(selectors.report_queryset(self.request.user), pk=self.kwargs["report_pk"])
@@ -184,60 +181,60 @@ class ReportDetailView(ReportScopedMixin, TemplateView):
         return context
 
 
-def _report_action(request, report_pk: int, action, success: str, **kwargs):
-    report = get_object_or_404(selectors.report_queryset(request.user), pk=report_pk)
-    version = request.POST.get("version")
-    try:
-        version = int(version) if version else None
-        action(actor=request.user, report=report, version=version, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except ValueError:
-        raise Http404 from None
-    else:
-        messages.success(request, success.format(kube=report.kube.name, month=period_label(report.period)))
-    return redirect(report.get_absolute_url())
+class ReportActionView(ReportScopedMixin, View):
+    """A one-shot step of a report's workflow (POST only); the outcome is a message on the report."""
+
+    http_method_names = ["post"]
+    action = None  # the service, called with actor, report, version and `action_kwargs()`
+    success = ""
+
+    def action_kwargs(self) -> dict:
+        return {}
+
+    def post(self, request, *args, **kwargs):
+        report = self.report
+        version = request.POST.get("version")
+        try:
+            version = int(version) if version else None
+            type(self).action(actor=request.user, report=report, version=version, **self.action_kwargs())
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        except ValueError:
+            raise Http404 from None
+        else:
+            messages.success(request, self.success.format(kube=report.kube.name, month=period_label(report.period)))
+        return redirect(report.get_absolute_url())
 
 
-@require_POST
-@login_required
-@permission_required("finances.change_monthlyreport", raise_exception=True)
-def report_submit(request, report_pk: int):
-    return _report_action(request, report_pk, services.report_submit, _("Laporan {month} diajukan ke Dinas Sosial."))
+class ReportSubmitView(ReportActionView):
+    permission_required = "finances.change_monthlyreport"
+    action = services.report_submit
+    success = _lazy("Laporan {month} diajukan ke Dinas Sosial.")
 
 
-@require_POST
-@login_required
-@permission_required("finances.verify_monthlyreport", raise_exception=True)
-def report_verify(request, report_pk: int):
-    return _report_action(request, report_pk, services.report_verify, _("Laporan {kube} {month} terverifikasi."))
+class ReportVerifyView(ReportActionView):
+    permission_required = "finances.verify_monthlyreport"
+    action = services.report_verify
+    success = _lazy("Laporan {kube} {month} terverifikasi.")
 
 
-@require_POST
-@login_required
-@permission_required("finances.verify_monthlyreport", raise_exception=True)
-def report_return(request, report_pk: int):
-    return _report_action(
-        request,
-        report_pk,
-        services.report_return,
-        _("Laporan {kube} {month} dikembalikan ke pendamping untuk diperbaiki."),
-        comment=request.POST.get("comment", ""),
-    )
+class ReportReturnView(ReportActionView):
+    permission_required = "finances.verify_monthlyreport"
+    action = services.report_return
+    success = _lazy("Laporan {kube} {month} dikembalikan ke pendamping untuk diperbaiki.")
+
+    def action_kwargs(self) -> dict:
+        return {"comment": self.request.POST.get("comment", "")}
 
 
-@require_POST
-@login_required
-@permission_required("finances.verify_monthlyreport", raise_exception=True)
-def report_reopen(request, report_pk: int):
-    return _report_action(
-        request,
-        report_pk,
-        services.report_reopen,
-        _("Laporan {kube} {month} dibuka kembali dan dapat diperbaiki oleh pendamping."),
-        reason=request.POST.get("comment", ""),
-    )
+class ReportReopenView(ReportActionView):
+    permission_required = "finances.verify_monthlyreport"
+    action = services.report_reopen
+    success = _lazy("Laporan {kube} {month} dibuka kembali dan dapat diperbaiki oleh pendamping.")
+
+    def action_kwargs(self) -> dict:
+        return {"reason": self.request.POST.get("comment", "")}
 
 
 class VerificationQueueView(RoleRequiredMixin, ListView):
@@ -376,6 +373,7 @@ class FinanceFormMixin(KubeScopedMixin, ServiceFormMixin):
 class ObjectScopedMixin:
     """An object of the group in the URL (404 if it belongs to another group)."""
 
+    scope = ("kube", "object")
     model = None
     kube_path = "kube"
 

@@ -15,12 +15,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kelurahan
@@ -137,6 +135,8 @@ class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 class ProposalScopedMixin(RoleRequiredMixin):
     """The proposal in the URL among those the user may see (else 404)."""
 
+    scope = ("proposal",)
+
     @cached_property
     def proposal(self) -> Proposal:
         return get_object_or_404(
@@ -224,8 +224,8 @@ class ProposalCandidateAddView(ProposalScopedMixin, ServiceFormMixin, FormView):
         return f"{self.proposal.get_absolute_url()}#calon"
 
 
-@method_decorator(require_POST, name="dispatch")
 class ProposalCandidatePickView(ProposalScopedMixin, View):
+    http_method_names = ["post"]
     permission_required = "formation.add_proposalcandidate"
 
     def post(self, request, *args, **kwargs):
@@ -248,16 +248,21 @@ class ProposalCandidatePickView(ProposalScopedMixin, View):
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
-@method_decorator(require_POST, name="dispatch")
 class ProposalCandidateRemoveView(ProposalScopedMixin, View):
+    http_method_names = ["post"]
     permission_required = "formation.change_proposal"
+    scope = ("proposal", "entry")
 
-    def post(self, request, *args, **kwargs):
-        entry = get_object_or_404(
+    @cached_property
+    def entry(self) -> ProposalCandidate:
+        return get_object_or_404(
             ProposalCandidate.objects.select_related("candidate", "proposal"),
             proposal=self.proposal,
             pk=self.kwargs["entry_pk"],
         )
+
+    def post(self, request, *args, **kwargs):
+        entry = self.entry
         try:
             services.proposal_candidate_remove(actor=request.user, entry=entry)
         except ValidationError as exc:
@@ -270,8 +275,8 @@ class ProposalCandidateRemoveView(ProposalScopedMixin, View):
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
-@method_decorator(require_POST, name="dispatch")
 class ProposalSubmitView(ProposalScopedMixin, View):
+    http_method_names = ["post"]
     permission_required = "formation.change_proposal"
 
     def post(self, request, *args, **kwargs):
@@ -412,6 +417,8 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     form_class = CandidateForm
     template_name = "formation/candidate_form.html"
 
+    scope = ("candidate",)
+
     @cached_property
     def candidate(self) -> Candidate:
         return get_object_or_404(Candidate.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
@@ -474,17 +481,22 @@ class StageRecordView(KubeScopedMixin, ServiceFormMixin, FormView):
         return f"{self.kube.get_absolute_url()}#tahap"
 
 
-@method_decorator(require_POST, name="dispatch")
 class CandidatePlaceView(KubeScopedMixin, View):
     """A suggested family takes a free place in the group: a normal membership."""
 
+    http_method_names = ["post"]
     permission_required = ("groups.add_membership", "formation.view_candidate")
+    scope = ("kube", "candidate")
 
-    def post(self, request, *args, **kwargs):
-        candidate = get_object_or_404(
-            Candidate.objects.visible_to(request.user).filter(kelurahan_id=self.kube.kelurahan_id),
+    @cached_property
+    def candidate(self) -> Candidate:
+        return get_object_or_404(
+            Candidate.objects.visible_to(self.request.user).filter(kelurahan_id=self.kube.kelurahan_id),
             pk=self.kwargs["candidate_pk"],
         )
+
+    def post(self, request, *args, **kwargs):
+        candidate = self.candidate
         try:
             services.candidate_place(
                 actor=request.user, kube=self.kube, candidate=candidate, joined_on=timezone.localdate()

@@ -104,6 +104,8 @@ class HomeView(KubeListView):
 class KubeScopedMixin(RoleRequiredMixin):
     """The group named in the URL, looked up among those the user may see (else 404)."""
 
+    scope = ("kube",)
+
     @cached_property
     def kube(self) -> Kube:
         return get_object_or_404(kube_queryset(self.request.user), pk=self.kwargs["pk"])
@@ -188,6 +190,8 @@ class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
 
 
 class MembershipScopedMixin(KubeScopedMixin):
+    scope = ("kube", "membership")
+
     @cached_property
     def membership(self) -> Membership:
         return get_object_or_404(

@@ -6,6 +6,7 @@ data migration that calls `grant_role_permissions`, so this module imports no ap
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 
 ROLE_ADMIN = "admin"
 ROLE_OFFICER = "petugas"
@@ -171,4 +172,22 @@ def primary_role(user) -> str | None:
 
 
 class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to sign-in; signed-in users without the permission get 403."""
+    """The one order of answers for every page: anonymous users go to sign-in; an object
+    named in the URL that the user may not see is 404; a page the role may not use is
+    403; a method the page does not take is 405.
+
+    `scope` names the view's cached properties that look up the URL's objects among
+    those the user may see (raising 404). They are read before the permission and the
+    method are checked, so a 403 or a 405 never confirms that another's object exists.
+    """
+
+    scope: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        for name in self.scope:
+            getattr(self, name)
+        if not self.has_permission():
+            return self.handle_no_permission()
+        return View.dispatch(self, request, *args, **kwargs)

@@ -106,6 +106,7 @@ class PartnershipAddView(KubeScopedMixin, ServiceFormMixin, FormView):
 
 
 class PartnershipScopedMixin(KubeScopedMixin):
+    scope = ("kube", "partnership")
     http_method_names = FORM_METHODS
 
     @cached_property

@@ -34,8 +34,9 @@ def proposal(facilitator):
     return proposal_with(5, facilitator=facilitator, status=ProposalStatus.DIAJUKAN)
 
 
-OWN = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 403}
-DECIDE = {ANON: 302, FAC: 403, OTHER: 403, OFFICER: 200, ADMIN: 200, NOROLE: 403}
+OWN = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 404}
+# Whoever may not see the proposal gets 404 before any 403.
+DECIDE = {ANON: 302, FAC: 403, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 404}
 MATRIX = {
     "formation:proposal_list": {ANON: 302, FAC: 200, OTHER: 200, OFFICER: 200, ADMIN: 200, NOROLE: 403},
     "formation:proposal_create": {ANON: 302, FAC: 200, OTHER: 200, OFFICER: 200, ADMIN: 200, NOROLE: 403},

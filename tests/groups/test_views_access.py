@@ -8,7 +8,8 @@ from tests.factories import MembershipFactory, UserFactory
 ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
 
 # page -> expected status per persona (302: to sign-in).
-GROUP_PAGE = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 403}
+# Whoever may not see the group gets 404, before any 403.
+GROUP_PAGE = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 404}
 MATRIX = {
     "groups:home": {ANON: 302, FAC: 200, OTHER: 200, OFFICER: 200, ADMIN: 200, NOROLE: 403},
     "groups:kube_list": {ANON: 302, FAC: 200, OTHER: 200, OFFICER: 200, ADMIN: 200, NOROLE: 403},

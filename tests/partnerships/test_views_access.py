@@ -11,7 +11,8 @@ ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "a
 PERSONAS = [ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE]
 
 # page -> expected status per persona (302: to sign-in).
-GROUP_PAGE = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 403}
+# Whoever may not see the group gets 404, before any 403.
+GROUP_PAGE = {ANON: 302, FAC: 200, OTHER: 404, OFFICER: 200, ADMIN: 200, NOROLE: 404}
 CITY_PAGE = {ANON: 302, FAC: 403, OTHER: 403, OFFICER: 200, ADMIN: 200, NOROLE: 403}
 MATRIX = {
     "partnerships:partnership_add": GROUP_PAGE,
