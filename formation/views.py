@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.views.generic import FormView, TemplateView
 
 from groups.models import Kelurahan
 from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry.downloads import export_response
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
@@ -46,7 +46,6 @@ from .selectors import (
     ranked_candidates,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
 
 
@@ -102,12 +101,13 @@ class ProposalExportView(RoleRequiredMixin, View):
         _form, proposals = _filtered_proposals(request)
         hide = not _can_see_personal_data(request.user)
         if fmt == "csv":
-            response = HttpResponse(usulan_csv_bytes(proposals, mask=hide), content_type="text/csv; charset=utf-8")
+            content = usulan_csv_bytes(proposals, mask=hide)
         else:
             fmt = "xlsx"
-            response = HttpResponse(usulan_xlsx_bytes(proposals, mask=hide), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="usulan.{fmt}"'
-        return response
+            content = usulan_xlsx_bytes(proposals, mask=hide)
+        return export_response(
+            request, what="usulan", fmt=fmt, content=content, filename=f"usulan.{fmt}", is_unmasked=not hide
+        )
 
 
 class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -21,17 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
+from kube_registry.downloads import export_response
 from kube_registry.exporting import registry_xlsx_bytes, sheet_csv_bytes
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import run_import
-from kube_registry.models import ExportSource, export_record
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.uploads import upload_kind
 
 from .filters import KubeFilter
 from .models import ImportUpload, ImportUploadStatus, Kube
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def max_upload_bytes() -> int:
@@ -132,9 +130,14 @@ def import_template(request):
         return redirect_to_login(request.get_full_path())
     if not request.user.has_perm("groups.import_registry"):
         raise PermissionDenied
-    response = HttpResponse(template_workbook_bytes(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="templat-registri-kube.xlsx"'
-    return response
+    return export_response(
+        request,
+        what="templat-impor",
+        fmt="xlsx",
+        content=template_workbook_bytes(),
+        filename="templat-registri-kube.xlsx",
+        is_unmasked=False,
+    )
 
 
 class KubeExportView(RoleRequiredMixin, View):
@@ -150,29 +153,26 @@ class KubeExportView(RoleRequiredMixin, View):
     def get(self, request, fmt):
         if fmt not in {"xlsx", "csv"}:
             raise Http404
-        query = request.GET.copy()
-        query.pop("page", None)
+        filtering = request.GET.copy()
+        filtering.pop("page", None)
         # Only which groups, not the list's page: every sheet orders itself, so the sort is
         # dropped, and with it the member count the list shows and may sort by. Kept, that
         # count's join over all memberships ran again in each sheet's `kube__in` subquery.
-        filtering = query.copy()
         filtering.pop("o", None)
         queryset = Kube.objects.visible_to(request.user)
         kubes = KubeFilter(filtering, queryset=queryset, user=request.user).qs
         stamp = timezone.localdate().isoformat()
         can_see = request.user.has_perm("groups.view_personal_data")
-        export_record(
-            user=request.user,
-            source=ExportSource.WEB,
-            file_format=fmt,
-            is_unmasked=can_see,
-            group_count=kubes.count(),
-            query=query.urlencode(),
-        )
         if fmt == "csv":
             content = sheet_csv_bytes("kelompok", kubes, can_see_personal_data=can_see)
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(registry_xlsx_bytes(kubes, can_see_personal_data=can_see), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="registri-kube-{stamp}.{fmt}"'
-        return response
+            content = registry_xlsx_bytes(kubes, can_see_personal_data=can_see)
+        return export_response(
+            request,
+            what="registri",
+            fmt=fmt,
+            content=content,
+            filename=f"registri-kube-{stamp}.{fmt}",
+            is_unmasked=can_see,
+            group_count=kubes.count(),
+        )

@@ -7,9 +7,9 @@ from .models import ExportRecord
 class ExportRecordAdmin(admin.ModelAdmin):
     """Read-only: an audit trail is not edited, not even by admins."""
 
-    list_display = ("created_at", "actor", "source", "file_format", "is_unmasked", "group_count")
-    list_filter = ("source", "is_unmasked", "file_format")
-    search_fields = ("actor",)
+    list_display = ("created_at", "actor", "source", "what", "file_format", "is_unmasked", "group_count")
+    list_filter = ("source", "is_unmasked", "file_format", "what")
+    search_fields = ("actor", "what")
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

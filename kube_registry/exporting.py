@@ -165,8 +165,14 @@ def write_xlsx(
 
 
 def write_csv(output: IO[str], columns: Sequence[str], rows: Iterable[list[Any]]) -> int:
-    """One sheet as CSV (comma, UTF-8; open the file with newline=""); returns the row count."""
-    writer = csv.writer(output)
+    """One sheet as CSV (comma, UTF-8; open the file with newline=""); returns the row count.
+
+    Every field is quoted, and every text cell escaped (`escape_csv_cell`) also where a
+    spreadsheet splitting on `;` instead of `,` would start a cell: no part of the file
+    can start a formula, whichever delimiter the spreadsheet assumes. The only CSV
+    writer of the exports: every CSV file a page or command hands out goes through it.
+    """
+    writer = csv.writer(output, quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     count = 0
     for row in rows:

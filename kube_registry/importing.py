@@ -314,7 +314,7 @@ class TextWidget(ie_widgets.Widget):
     def clean(self, value, row=None, **kwargs) -> str:
         if value.__class__ is str:
             text = value.strip()
-            if text[:1] == "'":
+            if "'" in text:  # an exported cell's escape, at its start or after a `,`/`;`
                 text = unescape_csv_cell(text)
         elif value is None:
             text = ""

@@ -1,7 +1,9 @@
-"""The audit trail of exports: who took personal data out of the registry, and when.
+"""The audit trail of exports: who took a file out of the registry, when, what, masked or not.
 
 Changes to groups, persons and memberships are audited by django-simple-history; an
-export changes nothing, so it gets its own row here, written by `export_record`.
+export changes nothing, so it gets its own row here, written by `export_record`. Web
+downloads write it through `kube_registry.downloads.export_response`, the one way a
+view answers with a file; `ExportAuditMiddleware` records any file that bypassed it.
 """
 
 import getpass
@@ -28,6 +30,9 @@ class ExportRecord(models.Model):
     # For the command: the operating-system account that ran it (and --user if given).
     actor = models.CharField(_("pelaku"), max_length=150)
     source = models.CharField(_("sumber"), max_length=10, choices=ExportSource.choices)
+    # Which file: "registri", "usulan", "kemitraan", "dasbor-<block>", "templat-impor"; a
+    # file that bypassed export_response is recorded as "tidak-dideklarasikan:<path>".
+    what = models.CharField(_("isi berkas"), max_length=200)
     file_format = models.CharField(_("format"), max_length=10)
     is_unmasked = models.BooleanField(_("NIK/KK lengkap"), default=False)
     group_count = models.PositiveIntegerField(_("jumlah kelompok"), default=0)
@@ -55,6 +60,7 @@ def export_record(
     *,
     user=None,
     source: str,
+    what: str,
     file_format: str,
     is_unmasked: bool,
     group_count: int,
@@ -68,6 +74,7 @@ def export_record(
         user=user,
         actor=actor[:150],
         source=source,
+        what=what[:200],
         file_format=file_format,
         is_unmasked=is_unmasked,
         group_count=group_count,

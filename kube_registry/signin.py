@@ -3,8 +3,13 @@
 Settings: kube_registry/settings/security.py.
 """
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Q, Sum
 from django.shortcuts import render
 
 
@@ -19,6 +24,35 @@ class SignInThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class SignInAttemptsHandler(AxesDatabaseHandler):
+    """axes' database handler with a limit per user name and per address besides the pair's.
+
+    axes compares one number, `get_failures`, with one limit, AXES_FAILURE_LIMIT (the
+    pair's). Here that number is the pair's failures, raised to the limit when the user
+    name's failures from any address reach SIGNIN_LIMIT_USER or the address's failures
+    for any name reach SIGNIN_LIMIT_ADDRESS. One query for the three counts.
+    """
+
+    def get_failures(self, request, credentials=None) -> int:
+        username = get_client_username(request, credentials)
+        address = request.axes_ip_address
+        recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
+        counts = recent.aggregate(
+            pair=Sum("failures_since_start", filter=Q(username=username, ip_address=address), default=0),
+            user=Sum("failures_since_start", filter=Q(username=username), default=0),
+            address=Sum("failures_since_start", filter=Q(ip_address=address), default=0),
+        )
+        if counts["user"] >= settings.SIGNIN_LIMIT_USER or counts["address"] >= settings.SIGNIN_LIMIT_ADDRESS:
+            return max(counts["pair"], settings.AXES_FAILURE_LIMIT)
+        return counts["pair"]
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """After a successful sign-in: forget that name's failures from that address only."""
+        username = get_client_username(request, credentials)
+        count, _ = AccessAttempt.objects.filter(username=username, ip_address=request.axes_ip_address).delete()
+        return count
 
 
 def client_ip(request) -> str:

@@ -272,24 +272,77 @@ def parse_period(value: object) -> dt.date | None:
 # A spreadsheet treats a cell starting with one of these as a formula (or, for tab
 # and carriage return, hides the start of one). OWASP's CSV-injection advice.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that opens a CSV with another delimiter (Excel in an Indonesian locale
+# splits on `;`) or a naive reader splitting lines exposes every part after one of these
+# as a cell of its own, and may drop spaces and quotes before it.
+CELL_SEPARATORS = (",", ";", "\n")
+_SKIPPED = (" ", '"', "\u00a0")
 _PLAIN_NUMBER = re.compile(r"^-\d+(?:[.,]\d+)?$")
 
 
-def escape_csv_cell(value: object) -> object:
-    """Neutralise a text cell a spreadsheet would run as a formula: prefix a `'`.
+def _part_starts(text: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Where a part of the cell may start, with the separators that make it a start."""
+    starts = [(0, CELL_SEPARATORS)]
+    starts.extend((index + 1, (char,)) for index, char in enumerate(text) if char in CELL_SEPARATORS)
+    return starts
 
-    Numbers (including negative ones) pass through untouched, as does text that is
-    just a negative number (`-5000`), which no spreadsheet runs.
+
+def _formula_at(text: str, start: int) -> tuple[int, int]:
+    """(where the part's text begins after spaces and quotes, how many `'` precede a
+    formula sign there); (-1, 0) when no formula sign follows."""
+    begin = start
+    while begin < len(text) and text[begin] in _SKIPPED:
+        begin += 1
+    sign = begin
+    while sign < len(text) and text[sign] == "'":
+        sign += 1
+    if sign >= len(text) or text[sign] not in FORMULA_TRIGGERS:
+        return -1, 0
+    return begin, sign - begin
+
+
+def _is_plain_negative_number(text: str, begin: int, separators: tuple[str, ...]) -> bool:
+    """True when the part is a plain negative number (`-5`, `-1,5`) however it is split."""
+    for separator in separators:
+        end = text.find(separator, begin)
+        part = text[begin : end if end >= 0 else len(text)].rstrip("".join(_SKIPPED))
+        if not _PLAIN_NUMBER.match(part):
+            return False
+    return True
+
+
+def escape_csv_cell(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula: a `'` before the formula sign.
+
+    Not only at the start of the cell: also at the start of every part a split on `,`,
+    `;` or a line break would expose (`abc;=HYPERLINK(...)`, `x,-1+1`), after any spaces
+    or double quotes there. A `'` already before a formula sign gets one more, so that
+    `unescape_csv_cell` gives back exactly the text (an export imports back unchanged).
+    Numbers pass through untouched, as does a part that is just a negative number
+    (`-5000`, `-1,5`), which no spreadsheet runs.
     """
-    if not isinstance(value, str) or not value.startswith(FORMULA_TRIGGERS):
+    if not isinstance(value, str) or not value:
         return value
-    if _PLAIN_NUMBER.match(value):
-        return value
-    return "'" + value
+    inserts = []
+    for start, separators in _part_starts(value):
+        begin, quotes = _formula_at(value, start)
+        if begin < 0:
+            continue
+        if not quotes and value[begin] == "-" and _is_plain_negative_number(value, begin, separators):
+            continue
+        inserts.append(begin)
+    for position in reversed(inserts):
+        value = value[:position] + "'" + value[position:]
+    return value
 
 
 def unescape_csv_cell(value: str) -> str:
     """Undo `escape_csv_cell`, so an exported file imports back to the same text."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
-        return value[1:]
+    removals = []
+    for start, _separators in _part_starts(value):
+        begin, quotes = _formula_at(value, start)
+        if quotes:
+            removals.append(begin)
+    for position in reversed(removals):
+        value = value[:position] + value[position + 1 :]
     return value

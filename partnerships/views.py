@@ -9,7 +9,6 @@ so a facilitator (who sees only their own groups) gets 403 there.
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,6 +19,7 @@ from django.views.generic import FormView, TemplateView
 
 from groups.models import Kube
 from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry.downloads import export_response
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
@@ -43,7 +43,6 @@ from .selectors import (
 )
 
 CITY_PERMISSIONS = ("partnerships.view_partner", "groups.view_all_kube")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_METHODS = ["get", "head", "post"]
 READ_METHODS = ["get", "head"]
 
@@ -221,13 +220,18 @@ class PartnershipExportView(RoleRequiredMixin, View):
         if filters.get("kind"):
             partnerships = partnerships.filter(partner__kind=filters["kind"])
         if request.GET.get("format") == "csv":
-            response = HttpResponse(kemitraan_csv_bytes(partnerships), content_type="text/csv; charset=utf-8")
-            extension = "csv"
+            content, extension = kemitraan_csv_bytes(partnerships), "csv"
         else:
-            response = HttpResponse(kemitraan_xlsx_bytes(partnerships), content_type=XLSX_TYPE)
-            extension = "xlsx"
-        response["Content-Disposition"] = f'attachment; filename="kemitraan.{extension}"'
-        return response
+            content, extension = kemitraan_xlsx_bytes(partnerships), "xlsx"
+        # The kemitraan sheet names groups and partners, no person: nothing to mask.
+        return export_response(
+            request,
+            what="kemitraan",
+            fmt=extension,
+            content=content,
+            filename=f"kemitraan.{extension}",
+            is_unmasked=False,
+        )
 
 
 class PartnerDetailView(RoleRequiredMixin, TemplateView):

@@ -7,7 +7,7 @@ Access: anonymous users sign in; the city dashboard needs every group in view
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
@@ -15,6 +15,7 @@ from finances.periods import last_complete_month, report_due_on
 from finances.selectors import facilitator_months, yearly_summary
 from groups.models import Kube
 from groups.selectors import kube_queryset
+from kube_registry.downloads import export_response
 from kube_registry.roles import RoleRequiredMixin
 
 from . import blocks, selectors
@@ -62,9 +63,15 @@ class DashboardExportView(DashboardMixin, View):
             raise Http404
         _form, params = self.get_params()
         block = build(params, full=True)
-        response = HttpResponse(block_file(block, fmt), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="dasbor-{key}-{params.as_of:%Y-%m-%d}.{fmt}"'
-        return response
+        # A block's table counts groups; it names no person.
+        return export_response(
+            request,
+            what=f"dasbor-{key}",
+            fmt=fmt,
+            content=block_file(block, fmt),
+            filename=f"dasbor-{key}-{params.as_of:%Y-%m-%d}.{fmt}",
+            is_unmasked=False,
+        )
 
 
 # --- The facilitator's home -------------------------------------------------------------------------

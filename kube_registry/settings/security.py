@@ -32,17 +32,31 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Sign-in throttling (django-axes) ------------------------------------------------
-# After AXES_FAILURE_LIMIT wrong passwords for one user name from one address, that
-# pair waits AXES_COOLOFF_TIME. By name *and* address: an office behind one NAT address
-# must not be locked out by one person's typos, and a guesser cannot lock a colleague
-# out from elsewhere. Attempts live in the database, so every app server sees them.
+# Wrong passwords within the cool-off are counted three ways, each with its own limit:
+# - one user name from one address (the pair): SIGNIN_LIMIT_PAIR, 5 — one person's typos
+#   lock only that name on that device, not the colleagues behind the same office NAT;
+# - one user name from any address: SIGNIN_LIMIT_USER, 10 — many addresses guessing one
+#   account (the price: someone can make that account wait SIGNIN_COOLOFF_MINUTES);
+# - one address, any user name: SIGNIN_LIMIT_ADDRESS, 20 — one address trying every name
+#   (the price: an office behind one address shares it).
+# Reaching any limit refuses the sign-in, the right password included, until the
+# failures age past the cool-off. django-axes has one failure limit (AXES_FAILURE_LIMIT,
+# the pair's); kube_registry.signin.SignInAttemptsHandler applies the other two. Attempts
+# live in the database, so every app server sees them. SIGNIN_FAILURE_LIMIT is the older
+# name of SIGNIN_LIMIT_PAIR.
 AUTHENTICATION_BACKENDS = [
     "kube_registry.signin.SignInThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_LIMIT_PAIR = int(os.environ.get("SIGNIN_LIMIT_PAIR") or os.environ.get("SIGNIN_FAILURE_LIMIT") or "5")
+SIGNIN_LIMIT_USER = int(os.environ.get("SIGNIN_LIMIT_USER") or "10")
+SIGNIN_LIMIT_ADDRESS = int(os.environ.get("SIGNIN_LIMIT_ADDRESS") or "20")
+AXES_FAILURE_LIMIT = SIGNIN_LIMIT_PAIR
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES") or "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "kube_registry.signin.SignInAttemptsHandler"
+# A successful sign-in clears its own pair's failures only (SignInAttemptsHandler), so a
+# guesser with one valid account cannot wipe the address's count by signing in.
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kube_registry.signin.signin_locked_out"
 AXES_CLIENT_IP_CALLABLE = "kube_registry.signin.client_ip"

@@ -114,7 +114,7 @@ def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, pa
     with page.expect_download() as download:
         page.locator("#kategori").get_by_role("link", name=".csv").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("Kategori,")
+    assert text.splitlines()[0].startswith('"Kategori",')  # every field quoted
 
     # Printing: no navigation or filter on paper.
     page.emulate_media(media="print")

@@ -94,3 +94,44 @@ def test_sessions_and_cache_leave_nothing_on_the_app_server_disk():
     for values in (plain, redis):
         assert "file" not in values["SESSION_ENGINE"]
         assert "filebased" not in values["CACHES"]["default"]["BACKEND"]
+
+
+def start_server_module(module: str, **env: str) -> subprocess.CompletedProcess:
+    """Import an entry point as a server would, in a clean environment: no settings module, no key."""
+    child_env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), **env}
+    if "DATABASE_URL" in os.environ:
+        child_env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    code = f"import {module}; from django.conf import settings as s; print('DEBUG', s.DEBUG, s.SETTINGS_MODULE)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=child_env, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("module", ["kube_registry.wsgi", "kube_registry.asgi"])
+def test_a_server_started_without_settings_or_key_refuses_to_start(module):
+    result = start_server_module(module)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY must be set in production" in result.stderr
+    assert "DEBUG" not in result.stdout
+
+
+@pytest.mark.parametrize("module", ["kube_registry.wsgi", "kube_registry.asgi"])
+def test_a_server_started_with_only_a_key_runs_the_production_settings(module):
+    result = start_server_module(module, SECRET_KEY=PRODUCTION_ENV["SECRET_KEY"], DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "DEBUG False kube_registry.settings.production"
+
+
+def test_manage_py_keeps_the_development_default():
+    code = "from django.conf import settings; print(settings.SETTINGS_MODULE)"
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "kube_registry.settings.base"

@@ -5,6 +5,7 @@ Every sheet in contract order with its headers, the round trip through
 escaping, and the hook for kelompok columns of a later app.
 """
 
+import csv
 import datetime as dt
 import io
 
@@ -302,7 +303,71 @@ def test_csv_stays_the_kelompok_sheet(tmp_path, city):
     call_command("export_registry", "--output", str(path), stdout=out)
 
     assert out.getvalue().strip().endswith("kelompok: rows=2")
-    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(HEADERS["kelompok"])
+    # Every field quoted (csv.QUOTE_ALL), the header too.
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(f'"{c}"' for c in HEADERS["kelompok"])
+
+
+# --- CSV against formula injection, whatever delimiter the spreadsheet assumes ---------
+
+HOSTILE = [
+    'abc;=HYPERLINK("http://example.invalid","klik")',
+    "x,-1+1",
+    'Jl. Mawar; "=1+1',
+    "rugi\n@SUM(A1)",
+    " +62 812 1234",
+    "'=sudah dikutip",
+    "-1,5+2",
+]
+
+
+def starts_a_formula(field: str) -> bool:
+    """A formula sign at the start after spaces and quotes; a plain negative number is a number."""
+    text = field.strip(' "\u00a0')
+    if text.startswith("-"):
+        return not text[1:].replace(".", "").replace(",", "").isdigit()
+    return text.startswith(("=", "+", "@", "\t", "\r"))
+
+
+def formula_fields(content: bytes) -> list[str]:
+    """Every field that would start a formula when the file is read with `,` or `;`, by a
+    CSV reader or by a naive split of each line."""
+    text = content.decode("utf-8-sig")
+    fields = []
+    for delimiter in (",", ";"):
+        fields += [field for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for field in row]
+        fields += [part for line in text.splitlines() for part in line.split(delimiter)]
+    return [field for field in fields if starts_a_formula(field)]
+
+
+def test_a_csv_export_never_starts_a_formula_with_either_delimiter_and_imports_back(tmp_path, client_for, admin_user):
+    kube = KubeFactory(name=HOSTILE[0], address=HOSTILE[2], business_description=" | ".join(HOSTILE[1:]))
+    PartnershipFactory(kube=kube, partner=PartnerFactory(name=HOSTILE[1]))
+    client = client_for(admin_user)
+
+    content = client.get(reverse("groups:kube_export", args=["csv"])).content
+    assert formula_fields(content) == []
+    partners = client.get(reverse("partnerships:partnership_export"), {"format": "csv"}).content
+    assert formula_fields(partners) == []
+    # Unescaped, the same cells would start formulas: the check above has teeth.
+    assert formula_fields(",".join(f'"{cell}"' for cell in HOSTILE).encode())
+
+    path = tmp_path / "kelompok.csv"
+    path.write_bytes(content)
+    result = run_import(str(path), dry_run=True)
+    assert result.errors == []
+    assert result.sheets["kelompok"].unchanged == result.sheets["kelompok"].total == 1
+
+
+def test_numbers_stay_numbers_in_a_csv_export(tmp_path, kube):
+    """A count is written as digits and a negative number as text stays a number: no `'`."""
+    MembershipFactory(kube=kube)
+    Kube.objects.filter(pk=kube.pk).update(business_description="-5000")
+    path = tmp_path / "kelompok.csv"
+    call_command("export_registry", "--output", str(path), stdout=io.StringIO())
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        header, row = list(csv.reader(handle))
+    assert row[header.index("jumlah_anggota")] == "1"
+    assert row[header.index("uraian_usaha")] == "-5000"
 
 
 # --- Kelompok columns of a later app ------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import logging
+import os
 
 import pytest
 from django.conf import settings
@@ -59,6 +60,100 @@ def test_lockout_is_per_user_name_and_address_and_ends_after_the_cool_off(client
         client.logout()
     with freeze_time(start + settings.AXES_COOLOFF_TIME + dt.timedelta(minutes=1)):
         assert sign_in(client, "petugas", TEST_PASSWORD).status_code == 302
+
+
+def assert_locked_out(response):
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_one_address_trying_many_user_names_is_stopped(client):
+    """Under the pair limit for every name, but the address's count reaches its own limit."""
+    OfficerFactory(username="petugas")
+    assert settings.SIGNIN_LIMIT_ADDRESS == 20
+    for index in range(settings.SIGNIN_LIMIT_ADDRESS - 1):
+        assert sign_in(client, f"tebakan{index}", "salah").status_code == 200
+    # The 20th failure from this address locks it, though no name failed twice; every
+    # name from it now waits, a real one with its right password too ...
+    assert_locked_out(sign_in(client, "tebakan-ke-20", "salah"))
+    assert_locked_out(sign_in(client, "tebakan-baru", "salah"))
+    assert_locked_out(sign_in(client, "petugas", TEST_PASSWORD))
+    assert "_auth_user_id" not in client.session
+    # ... while the same user signs in from elsewhere.
+    assert sign_in(client, "petugas", TEST_PASSWORD, address="10.0.0.9").status_code == 302
+
+
+@pytest.mark.django_db
+def test_many_addresses_trying_one_user_name_are_stopped(client):
+    OfficerFactory(username="petugas")
+    OfficerFactory(username="petugas2")
+    assert settings.SIGNIN_LIMIT_USER == 10
+    for index in range(settings.SIGNIN_LIMIT_USER - 1):
+        assert sign_in(client, "petugas", "salah", address=f"198.51.100.{index}").status_code == 200
+    # The 10th failure locks the name, though no address failed twice; it waits from
+    # every address, the right password included ...
+    assert_locked_out(sign_in(client, "petugas", "salah", address="198.51.100.99"))
+    assert_locked_out(sign_in(client, "petugas", "salah", address="203.0.113.1"))
+    assert_locked_out(sign_in(client, "petugas", TEST_PASSWORD, address="203.0.113.2"))
+    assert "_auth_user_id" not in client.session
+    # ... while another name still signs in from those addresses.
+    assert sign_in(client, "petugas2", TEST_PASSWORD, address="198.51.100.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_pair_still_waits_after_five_and_the_limits_end_with_the_cool_off(client):
+    OfficerFactory(username="petugas")
+    assert settings.SIGNIN_LIMIT_PAIR == settings.AXES_FAILURE_LIMIT == 5
+    start = timezone.now()
+    with freeze_time(start):
+        for _ in range(4):
+            assert sign_in(client, "petugas", "salah").status_code == 200
+        assert_locked_out(sign_in(client, "petugas", "salah"))
+        for index in range(settings.SIGNIN_LIMIT_ADDRESS):
+            sign_in(client, f"tebakan{index}", "salah", address="10.0.0.7")
+        assert_locked_out(sign_in(client, "petugas", TEST_PASSWORD, address="10.0.0.7"))
+    with freeze_time(start + settings.AXES_COOLOFF_TIME + dt.timedelta(minutes=1)):
+        assert sign_in(client, "petugas", TEST_PASSWORD, address="10.0.0.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_signing_in_clears_only_the_own_pair_not_the_address(client):
+    """A guesser with one valid account cannot reset the address's count by signing in."""
+    OfficerFactory(username="petugas")
+    for index in range(settings.SIGNIN_LIMIT_ADDRESS - 1):
+        sign_in(client, f"tebakan{index}", "salah")
+    assert sign_in(client, "petugas", TEST_PASSWORD).status_code == 302
+    client.logout()
+    assert_locked_out(sign_in(client, "tebakan-lagi", "salah"))
+
+
+def test_the_limits_are_settings_from_the_environment():
+    import subprocess
+    import sys
+
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SIGNIN_LIMIT_PAIR, s.SIGNIN_LIMIT_USER, s.SIGNIN_LIMIT_ADDRESS, "
+        "s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME)"
+    )
+    env = {
+        **os.environ,
+        "SIGNIN_LIMIT_PAIR": "3",
+        "SIGNIN_LIMIT_USER": "7",
+        "SIGNIN_LIMIT_ADDRESS": "30",
+        "SIGNIN_COOLOFF_MINUTES": "60",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "3 7 30 3 1:00:00"
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -266,6 +267,18 @@ def test_period_reads_back(year, month):
         ("\rx", "'\rx"),
         ("Mekar Sari", "Mekar Sari"),
         ("-5000", "-5000"),  # a plain negative number runs nothing
+        ("-1,5", "-1,5"),
+        # a spreadsheet splitting on `;` or `,` would start a cell after the separator
+        ('abc;=HYPERLINK("http://x")', 'abc;\'=HYPERLINK("http://x")'),
+        ("x,-1+1", "x,'-1+1"),
+        ('a; "=1+1', "a; \"'=1+1"),  # after spaces and quotes too
+        ("rugi\n@SUM(A1)", "rugi\n'@SUM(A1)"),
+        ("-1,5+2", "'-1,5+2"),  # plain under `,` but a formula under `;`
+        ("saldo;-5", "saldo;-5"),
+        ("Jl. Merdeka, RT 3", "Jl. Merdeka, RT 3"),
+        # a `'` already before a formula sign gets one more, so the text reads back
+        ("'=x", "''=x"),
+        ("a,'-5", "a,''-5"),
         (-5000, -5000),
         (-1.5, -1.5),
         (None, None),
@@ -282,5 +295,23 @@ def test_escaped_cell_never_starts_a_formula_and_unescapes_back(text):
     escaped = escape_csv_cell(text)
     assert not escaped.startswith(("=", "+", "@", "\t", "\r"))
     assert not (escaped.startswith("-") and not escaped[1:].replace(".", "").replace(",", "").isdigit())
-    if not text.startswith("'"):
-        assert unescape_csv_cell(escaped) == text
+    assert unescape_csv_cell(escaped) == text
+
+
+def starts_a_formula(part: str) -> bool:
+    """What a spreadsheet would run: a formula sign after spaces and quotes, unless the
+    part is a plain negative number."""
+    part = part.lstrip(' "\u00a0')
+    if part.startswith("-"):
+        return re.fullmatch(r"-\d+(?:[.,]\d+)?", part.rstrip(' "\u00a0')) is None
+    return part.startswith(("=", "+", "@", "\t", "\r"))
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("ab1-=+@'\";, \t\r\n")), max_size=20))
+def test_no_part_of_an_escaped_cell_starts_a_formula_whatever_the_split(text):
+    escaped = escape_csv_cell(text)
+    for separator in (",", ";", "\n"):
+        parts = escaped.split(separator)
+        assert not any(starts_a_formula(part) for part in parts), (text, escaped, separator)
+    assert unescape_csv_cell(escaped) == text

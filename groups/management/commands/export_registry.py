@@ -70,6 +70,7 @@ class Command(BaseCommand):
             export_record(
                 user=user,
                 source=ExportSource.COMMAND,
+                what="registri",
                 file_format=file_format,
                 is_unmasked=unmasked,
                 group_count=counts.get("kelompok", 0),
