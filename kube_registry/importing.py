@@ -143,6 +143,8 @@ class ImportResult:
     warnings: list[Message] = field(default_factory=list)
     ignored_sheets: list[str] = field(default_factory=list)
     written: bool = False
+    # The file as a whole was refused (unreadable, or past a limit) before any row was read.
+    file_refused: bool = False
 
     @property
     def ok(self) -> bool:
@@ -970,6 +972,7 @@ def run_import(
         workbook = Workbook(source, filename)
     except ImportFileError as exc:
         result.errors.append(Message(exc.sheet or file_label, exc.row, exc.column, str(exc)))
+        result.file_refused = True
         return result
     with workbook:
         tables: dict[str, Table] = {}
@@ -985,6 +988,7 @@ def run_import(
                     tables[name] = workbook.table(title)
         except ImportFileError as exc:
             result.errors.append(Message(exc.sheet or file_label, exc.row, exc.column, str(exc)))
+            result.file_refused = True
             return result
         if not tables:
             names = ", ".join(spec.name for spec in registered_sheets())

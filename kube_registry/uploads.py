@@ -175,13 +175,17 @@ def _member_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -
     """
     probe = copy.copy(info)
     probe.file_size = info.file_size + 1
-    left = info.file_size
+    probe.CRC = None  # checked below, over what really came out
+    left, crc = info.file_size, 0
     with archive.open(probe) as member:
         while chunk := member.read(CHUNK):
             left -= len(chunk)
             if left < 0:
                 raise UploadLimitError(_(MSG_LYING).format(name=name, member=info.filename))
+            crc = zlib.crc32(chunk, crc)
             yield chunk
+    if left or crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 or size for {info.filename!r}")
 
 
 def _xlsx_sheet_members(archive: zipfile.ZipFile, name: str) -> dict[str, str]:
