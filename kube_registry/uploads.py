@@ -299,7 +299,9 @@ class XlsxSheetScanner:
     tag-by-tag reading of that chunk.
     """
 
-    ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")[\s/>]|:c[\s/>]')
+    # Two searches: one pattern with an alternative loses the literal-prefix scan (7 times slower).
+    ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}")[\s/>]')
+    PREFIXED = re.compile(rb":c[\s/>]")
     LAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
     TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
     ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)\s*([0-9]*)""")
@@ -330,7 +332,7 @@ class XlsxSheetScanner:
         self._read(data[:cut])
 
     def _read(self, data: bytes) -> None:
-        if self.ODD_CELL.search(data):
+        if self.ODD_CELL.search(data) or self.PREFIXED.search(data):
             self._read_tags(data)
             return
         last = data.rfind(b'<c r="')
