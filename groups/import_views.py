@@ -30,6 +30,7 @@ from kube_registry.uploads import upload_kind
 
 from .filters import KubeFilter
 from .models import ImportUpload, ImportUploadStatus, Kube
+from .services import MSG_UPLOAD_PURGED
 
 
 def max_upload_bytes() -> int:
@@ -39,7 +40,9 @@ def max_upload_bytes() -> int:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Berkas"),
-        help_text=gettext_lazy("Buku kerja .xlsx atau satu lembar .csv yang dinamai sesuai lembarnya (anggota.csv)."),
+        help_text=gettext_lazy(
+            "Buku kerja .xlsx, .xls atau .ods, atau satu lembar .csv yang dinamai sesuai lembarnya (anggota.csv)."
+        ),
     )
 
     def clean_file(self):
@@ -56,7 +59,9 @@ class UploadForm(forms.Form):
         upload.seek(0)
         if upload_kind(upload.name, data) is None:
             raise forms.ValidationError(
-                _("Berkas “{name}” bukan buku kerja .xlsx atau berkas .csv yang dapat dibaca.").format(name=upload.name)
+                _("Berkas “{name}” bukan buku kerja .xlsx, .xls, .ods atau berkas .csv yang dapat dibaca.").format(
+                    name=upload.name
+                )
             )
         return upload
 
@@ -79,9 +84,15 @@ class ImportUploadView(ImportAccessMixin, View):
         upload_file = form.cleaned_data["file"]
         content = upload_file.read()
         result = run_import(io.BytesIO(content), filename=upload_file.name, actor=request.user, dry_run=True)
+        if result.file_refused:
+            # Past a limit or unreadable as a whole: a form error, and nothing kept.
+            for error in result.errors:
+                form.add_error("file", str(error))
+            return render(request, self.template_name, {"form": form, "recent": []}, status=400)
         upload = ImportUpload.objects.create(
             filename=upload_file.name,
-            content=content,
+            # Kept only while it may be applied: a refused file is not (see also purge_uploads).
+            content=content if result.ok else b"",
             size=len(content),
             status=ImportUploadStatus.CHECKED if result.ok else ImportUploadStatus.REJECTED,
             summary=result.summary(),
@@ -98,12 +109,16 @@ class ImportApplyView(ImportAccessMixin, View):
             if upload.status != ImportUploadStatus.CHECKED:
                 messages.error(request, _("Unggahan ini sudah diterapkan atau memuat kesalahan; unggah ulang."))
                 return redirect("groups:import")
+            if not upload.content:  # emptied by purge_uploads after KUBE_IMPORT_RETENTION_HOURS
+                messages.error(request, _(MSG_UPLOAD_PURGED))
+                return redirect("groups:import")
             result = run_import(io.BytesIO(bytes(upload.content)), filename=upload.filename, actor=request.user)
             if not result.ok:
                 # The registry changed since the preview: nothing was written.
                 upload.status = ImportUploadStatus.REJECTED
                 upload.summary = result.summary()
-                upload.save(update_fields=["status", "summary"])
+                upload.content = b""
+                upload.save(update_fields=["status", "summary", "content"])
                 return render(request, "groups/import_preview.html", {"upload": upload, "result": result})
             upload.status = ImportUploadStatus.APPLIED
             upload.summary = result.summary()

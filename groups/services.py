@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop
 
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
 
-from .models import OFFICER_ROLES, Kube, Membership, Person, Role
+from .models import OFFICER_ROLES, ImportUpload, Kube, Membership, Person, Role
 
 MSG_ACTIVE_ELSEWHERE = gettext_noop(
     "{name} (NIK {nik}) masih anggota aktif {kube}. Catat keluarnya dari kelompok itu terlebih dahulu."
@@ -25,6 +25,7 @@ MSG_ACTIVE_ELSEWHERE = gettext_noop(
 MSG_ROLE_TAKEN = gettext_noop(
     "KUBE ini sudah memiliki {role} aktif: {name}. Ubah dulu jabatan {name} atau catat keluarnya."
 )
+MSG_UPLOAD_PURGED = gettext_noop("Berkas sudah dihapus; unggah lagi.")
 MSG_ALREADY_LEFT = gettext_noop("Anggota ini sudah tercatat keluar.")
 MSG_LEFT_BEFORE_JOINED = gettext_noop("Tanggal keluar tidak boleh sebelum tanggal masuk ({date}).")
 MSG_JOINED_BEFORE_FOUNDED = gettext_noop("Tanggal masuk tidak boleh sebelum KUBE berdiri ({date}).")
@@ -258,3 +259,15 @@ def person_update(*, actor, person: Person, **values: Any) -> Person:
         person._history_user = actor
         person.save()
     return person
+
+
+def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
+    """Empty the content of uploads older than KUBE_IMPORT_RETENTION_HOURS; returns how many.
+
+    Applied and refused uploads lose their content at once (groups.import_views); this
+    catches the checked ones nobody applied. The row stays as the audit trace: who
+    uploaded which file when, and its summary.
+    """
+    hours = int(getattr(settings, "KUBE_IMPORT_RETENTION_HOURS", 24))
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    return ImportUpload.objects.filter(uploaded_at__lt=cutoff).exclude(content=b"").update(content=b"")

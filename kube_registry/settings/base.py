@@ -155,7 +155,14 @@ KUBE_WORKING_AGE = (
 
 # Imports: all or nothing, so a file must fit in one transaction and one request.
 KUBE_IMPORT_MAX_BYTES = int(os.environ.get("KUBE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-KUBE_IMPORT_MAX_ROWS = int(os.environ.get("KUBE_IMPORT_MAX_ROWS", "200000"))
+KUBE_IMPORT_MAX_ROWS = int(os.environ.get("KUBE_IMPORT_MAX_ROWS", "200000"))  # data rows per sheet (and per file)
+# What a file may unpack to (an .xlsx/.ods is a zip: the sum of its parts), the cells of
+# its sheets (rows x used columns, over the whole file) and the characters of one CSV field.
+KUBE_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("KUBE_IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+KUBE_IMPORT_MAX_CELLS = int(os.environ.get("KUBE_IMPORT_MAX_CELLS", "5000000"))
+KUBE_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("KUBE_IMPORT_MAX_FIELD_CHARS", "10000"))
+# Checked uploads never applied lose their content after this (command purge_uploads).
+KUBE_IMPORT_RETENTION_HOURS = int(os.environ.get("KUBE_IMPORT_RETENTION_HOURS", "24"))
 
 # Every log line passes a filter that masks 16-digit numbers (NIK, KK) and phone numbers.
 LOGGING = {
