@@ -22,7 +22,7 @@ from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from groups.models import Kube
-from kube_registry.nik import mask_id_number
+from kube_registry.masking import present_personal
 
 from .models import REPORTED_STATUSES, Asset, Grant, Loan, MonthlyReport
 from .resources import REPORT_COLUMNS, AsetResource, BantuanResource, LaporanBulananResource, PinjamanResource
@@ -52,7 +52,6 @@ def aset_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Iterator
 
 
 def pinjaman_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Iterator[list[Any]]:
-    hide = (lambda number: number) if can_see_personal_data else mask_id_number
     rows = (
         Loan.objects.filter(kube__in=kubes)
         .annotate(repaid=Coalesce(Sum("repayments__amount"), 0))
@@ -60,7 +59,8 @@ def pinjaman_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Iter
         .values_list("membership__person__nik", "amount", "lent_on", "due_on", "repaid", "repaid_on")
     )
     for nik, amount, lent_on, due_on, repaid, repaid_on in rows.iterator(chunk_size=CHUNK):
-        yield [hide(nik), amount, lent_on, due_on, repaid, repaid_on]
+        shown = present_personal(can_see=can_see_personal_data, nik=nik, export=True)
+        yield [shown.nik, amount, lent_on, due_on, repaid, repaid_on]
 
 
 def laporan_bulanan_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Iterator[list[Any]]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finances.forms import MoneyField
 from groups.filters import facilitators
-from groups.forms import DateInput, FacilitatorField, KelurahanField
+from groups.forms import DateInput, FacilitatorField, KelurahanField, MaskedIdentityMixin
 from groups.models import Kelurahan, Role, Sex
 
 from .models import Proposal, ProposalStatus, Stage, Willingness
@@ -56,7 +56,7 @@ class ProposalForm(forms.ModelForm):
         pass
 
 
-class CandidateForm(forms.Form):
+class CandidateForm(MaskedIdentityMixin, forms.Form):
     """A family: who they are, where they live, and what ranks them on the waiting list."""
 
     nik = forms.CharField(label=_("NIK"), max_length=25, help_text=_("16 digit; spasi dan titik boleh."))
@@ -91,10 +91,8 @@ class CandidateForm(forms.Form):
         if kelurahan is not None:
             self.fields["kelurahan"].initial = kelurahan.pk
         if masked:
-            # Users who may not read NIK/KK may still correct them, typing them anew.
-            for name in ("nik", "kk"):
-                self.fields[name].required = False
-                self.fields[name].help_text = _("Kosongkan jika tidak berubah.")
+            # Users who may not read them may still correct them, typing them anew.
+            self.mask_identity_fields()
 
 
 class ProposalCandidateForm(CandidateForm):

@@ -37,6 +37,7 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
+from kube_registry.masking import present_personal
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
 
 from .models import (
@@ -483,8 +484,11 @@ def usulan_columns() -> list[str]:
     return UsulanResource.column_names()
 
 
-def usulan_rows(proposals, *, mask) -> Iterator[list[Any]]:
-    """One row per family on each proposal, in `usulan_columns()` order: one query."""
+def usulan_rows(proposals, *, can_see_personal_data: bool) -> Iterator[list[Any]]:
+    """One row per family on each proposal, in `usulan_columns()` order: one query.
+
+    Personal fields as `kube_registry.masking.present_personal` shows them to the reader.
+    """
     fields = UsulanResource.fields
     render = {
         name: fields[name].widget.render
@@ -561,6 +565,9 @@ def usulan_rows(proposals, *, mask) -> Iterator[list[Any]]:
         role,
         phone,
     ) in rows.iterator(chunk_size=2_000):
+        shown = present_personal(
+            can_see=can_see_personal_data, nik=nik, kk=kk, phone=phone, birth_on=birth_on, export=True
+        )
         yield [
             code,
             name,
@@ -577,11 +584,11 @@ def usulan_rows(proposals, *, mask) -> Iterator[list[Any]]:
             facilitator or "",
             render["sumber_bantuan"](grant_source),
             grant_amount,
-            mask(nik),
-            mask(kk) if kk else "",
+            shown.nik,
+            shown.kk,
             person,
             render["jenis_kelamin"](sex),
-            birth_on,
+            shown.birth,
             home_code,
             home_rt,
             yes_no(head),
@@ -592,5 +599,5 @@ def usulan_rows(proposals, *, mask) -> Iterator[list[Any]]:
             dependents,
             render["kesediaan"](willingness),
             render["jabatan"](role),
-            phone,
+            shown.phone,
         ]

@@ -23,6 +23,7 @@ from django.views.generic import FormView, TemplateView
 from groups.models import Kelurahan
 from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.downloads import export_response
+from kube_registry.masking import can_see_personal_data
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
@@ -47,10 +48,6 @@ from .selectors import (
 )
 
 CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
-
-
-def _can_see_personal_data(user) -> bool:
-    return user.has_perm("groups.view_personal_data")
 
 
 def _filtered_proposals(request):
@@ -99,7 +96,7 @@ class ProposalExportView(RoleRequiredMixin, View):
 
     def get(self, request, fmt: str):
         _form, proposals = _filtered_proposals(request)
-        hide = not _can_see_personal_data(request.user)
+        hide = not can_see_personal_data(request.user)
         if fmt == "csv":
             content = usulan_csv_bytes(proposals, mask=hide)
         else:
@@ -425,17 +422,18 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def can_see_personal_data(self) -> bool:
-        return _can_see_personal_data(self.request.user)
+        return can_see_personal_data(self.request.user)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"masked": not self.can_see_personal_data}
 
     def get_initial(self):
+        # Masked users get the identity fields empty (kube_registry.masking), to type anew.
         fields = [*CANDIDATE_VALUE_FIELDS]
         if self.can_see_personal_data:
             fields.append("nik")
         else:
-            fields.remove("kk")
+            fields = [name for name in fields if name not in CandidateForm.MASKED_FIELDS]
         initial = {name: getattr(self.candidate, name) for name in fields}
         initial["kelurahan"] = self.candidate.kelurahan_id
         return initial
@@ -446,8 +444,8 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def perform(self, form):
         values = {name: form.cleaned_data[name] for name in ("nik", *CANDIDATE_VALUE_FIELDS)}
         if not self.can_see_personal_data:
-            for name in ("nik", "kk"):  # left empty: unchanged
-                if not values[name]:
+            for name in CandidateForm.MASKED_FIELDS:  # left empty: unchanged
+                if values[name] in (None, ""):
                     del values[name]
         if "nik" in values:
             values = services.candidate_values_check(values)

@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from kube_registry.masking import can_see_personal_data, present_personal
 
 from .models import Kecamatan, Kelurahan, Kube, Membership, Person
 
@@ -36,8 +39,21 @@ class KubeAdmin(SimpleHistoryAdmin):
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
     list_display = ("name", "nik", "sex", "birth_on", "is_dtks", "is_pkh")
+    masked_list_display = ("name", "masked_nik", "sex", "age", "is_dtks", "is_pkh")
     search_fields = ("name", "nik", "kk")
     list_filter = ("sex", "is_dtks", "is_pkh")
+
+    def get_list_display(self, request):
+        # Only administrators reach the admin, but the masking rule holds here too.
+        return self.list_display if can_see_personal_data(request.user) else self.masked_list_display
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return present_personal(can_see=False, nik=obj.nik).nik
+
+    @admin.display(description=_("usia"))
+    def age(self, obj):
+        return present_personal(can_see=False, birth_on=obj.birth_on).birth
 
 
 @admin.register(Membership)

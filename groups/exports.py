@@ -3,10 +3,10 @@
 Both are registered with the export registry (`kube_registry.exporting`) in
 `GroupsConfig.ready()`, next to the other apps' sheets. Each rows function takes the
 groups to export (the command passes every group, the group list its filtered
-queryset) and a `can_see_personal_data` flag: without it NIK and KK numbers are
-masked. Values are written the way the import reads them, so an unmasked export
-imports back to the same data; the writers escape every text cell against formula
-injection.
+queryset) and a `can_see_personal_data` flag: without it NIK, KK and phone are
+masked and the birth date is left blank (kube_registry.masking). Values are written
+the way the import reads them, so an unmasked export imports back to the same data;
+the writers escape every text cell against formula injection.
 """
 
 from collections.abc import Iterator
@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 
 from kube_registry.exporting import kelompok_column_values
 from kube_registry.importing import chunked
-from kube_registry.nik import mask_id_number
+from kube_registry.masking import present_personal
 
 from .models import Kube, Membership
 from .resources import AnggotaResource, KelompokResource
@@ -86,7 +86,6 @@ def kelompok_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool = False)
 def anggota_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Iterator[list[Any]]:
     """One list per membership in `kubes` (past ones too), in `anggota_columns()` order."""
     render = _renderers(AnggotaResource)
-    hide = (lambda number: number) if can_see_personal_data else mask_id_number
     memberships = Membership.objects.filter(kube__in=kubes)
     rows = memberships.order_by("kube__no_registrasi", "person__name", "joined_on", "pk").values_list(
         "kube__no_registrasi",
@@ -106,20 +105,23 @@ def anggota_rows(kubes: QuerySet[Kube], *, can_see_personal_data: bool) -> Itera
     for number, nik, kk, name, sex, birth_on, role, joined_on, left_on, reason, dtks, pkh, phone in rows.iterator(
         chunk_size=CHUNK
     ):
+        shown = present_personal(
+            can_see=can_see_personal_data, nik=nik, kk=kk, phone=phone, birth_on=birth_on, export=True
+        )
         yield [
             number,
-            hide(nik),
-            hide(kk),
+            shown.nik,
+            shown.kk,
             name,
             render["jenis_kelamin"](sex),
-            birth_on,
+            shown.birth,
             render["jabatan"](role),
             joined_on,
             left_on,
             render["alasan_keluar"](reason),
             render["dtks"](dtks),
             render["pkh"](pkh),
-            phone,
+            shown.phone,
         ]
 
 

@@ -90,7 +90,33 @@ class MemberAddForm(forms.Form):
         self.fields["joined_on"].initial = timezone.localdate()
 
 
-class PersonForm(forms.Form):
+MSG_BIRTH_NEEDS_NIK = _("Ketik ulang NIK untuk mengubah tanggal lahir (NIK memuat tanggal lahir).")
+
+
+class MaskedIdentityMixin:
+    """Identity fields for a user who may not read them (kube_registry.masking).
+
+    They are shown empty, never pre-filled, and left empty mean "unchanged". A new birth
+    date needs the NIK typed with it: checked against the stored NIK alone, each try
+    would tell whether a guessed date is the one the NIK holds.
+    """
+
+    MASKED_FIELDS = ("nik", "kk", "birth_on", "phone")
+
+    def mask_identity_fields(self) -> None:
+        self.masked = True
+        for name in self.MASKED_FIELDS:
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Kosongkan jika tidak berubah.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if getattr(self, "masked", False) and cleaned.get("birth_on") and not cleaned.get("nik"):
+            self.add_error("birth_on", MSG_BIRTH_NEEDS_NIK)
+        return cleaned
+
+
+class PersonForm(MaskedIdentityMixin, forms.Form):
     """Corrections to a member's personal data; the NIK checks run again."""
 
     nik = forms.CharField(label=_("NIK"), max_length=25, help_text=_("16 digit; spasi dan titik boleh."))
@@ -105,10 +131,8 @@ class PersonForm(forms.Form):
     def __init__(self, *args, masked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if masked:
-            # Users who may not read NIK/KK may still correct them, typing them anew.
-            for name in ("nik", "kk"):
-                self.fields[name].required = False
-                self.fields[name].help_text = _("Kosongkan jika tidak berubah.")
+            # Users who may not read them may still correct them, typing them anew.
+            self.mask_identity_fields()
 
 
 class RoleForm(forms.Form):

@@ -45,4 +45,6 @@ class MemberSearchView(RoleRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
         kubes = kube_search_by_nik(kube_queryset(request.user), form.cleaned_data["nik"]).order_by("no_registrasi")
-        return render(request, self.template_name, {"form": form, "kubes": list(kubes), "searched": True})
+        # A fresh form: the page never carries the full NIK back (kube_registry.masking).
+        context = {"form": NikSearchForm(), "kubes": list(kubes), "searched": True}
+        return render(request, self.template_name, context)

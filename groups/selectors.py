@@ -13,13 +13,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kube_registry.nik import mask_id_number, normalize_id_number
+from kube_registry.masking import present_personal
+from kube_registry.nik import normalize_id_number
 
 from .models import Kelurahan, Kube, Membership, Person
 
 # Fields the history never lists: bookkeeping, not facts about the group.
 _HISTORY_IGNORED = {"created_at", "updated_at", "id"}
-_PERSONAL_FIELDS = {"nik", "kk", "phone"}
+# Shown by the masking rule (kube_registry.masking.present_personal, same names).
+_PERSONAL_FIELDS = frozenset({"nik", "kk", "phone", "birth_on"})
 
 
 def kube_queryset(user) -> QuerySet[Kube]:
@@ -102,6 +104,14 @@ def _display(model, name: str, value, lookups: dict) -> str:
     return str(value)
 
 
+def _masked_value(name: str, value) -> str:
+    """A personal field's value in a diff for a reader without the permission (ages, not dates)."""
+    if value in (None, ""):
+        return "—"
+    shown = present_personal(can_see=False, **{name: value})
+    return shown.birth if name == "birth_on" else getattr(shown, name)
+
+
 def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -> list[HistoryEntry]:
     """Who changed what in the group, its memberships and its members, newest first.
 
@@ -154,8 +164,7 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
                     label = str(model._meta.get_field(name).verbose_name)
                     old_text, new_text = _display(model, name, old, lookups), _display(model, name, new, lookups)
                     if name in _PERSONAL_FIELDS and not can_see_personal_data:
-                        old_text = mask_id_number(old) if old else "—"
-                        new_text = mask_id_number(new) if new else "—"
+                        old_text, new_text = _masked_value(name, old), _masked_value(name, new)
                     changes.append((label, "" if previous is None else old_text, new_text))
                 if record.history_type == "~" and not changes:
                     continue

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from kube_registry.list_extensions import decorate_kube_list, kube_list_extensions
+from kube_registry.masking import can_see_personal_data, mask_validation_error
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
 from kube_registry.sections import home_view_for, profile_sections
 
@@ -124,7 +125,7 @@ class KubeDetailView(KubeScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         active, former = kube_memberships(self.kube)
-        can_see = self.request.user.has_perm("groups.view_personal_data")
+        can_see = can_see_personal_data(self.request.user)
         context.update(
             active_members=active,
             former_members=former,
@@ -244,23 +245,30 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def can_see_personal_data(self) -> bool:
-        return self.request.user.has_perm("groups.view_personal_data")
+        return can_see_personal_data(self.request.user)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"masked": not self.can_see_personal_data}
 
     def get_initial(self):
+        # Masked users get the identity fields empty (the masking rule: never a full
+        # NIK, KK, phone or birth date), to type anew or leave unchanged.
         person = self.membership.person
-        fields = ["name", "sex", "birth_on", "phone", "is_dtks", "is_pkh"]
+        fields = ["name", "sex", "is_dtks", "is_pkh"]
         if self.can_see_personal_data:
-            fields += ["nik", "kk"]
+            fields += ["nik", "kk", "birth_on", "phone"]
         return {f: getattr(person, f) for f in fields}
 
     def perform(self, form):
         values = dict(form.cleaned_data)
         if not self.can_see_personal_data:
-            # Masked fields left empty mean "unchanged"; a typed value replaces the number.
-            for name in ("nik", "kk"):
-                if not values[name]:
+            # Masked fields left empty mean "unchanged"; a typed value replaces the stored one.
+            for name in PersonForm.MASKED_FIELDS:
+                if values[name] in (None, ""):
                     del values[name]
+            try:
+                return services.person_update(actor=self.request.user, person=self.membership.person, **values)
+            except ValidationError as exc:
+                # The NIK checks quote the stored NIK's date; a masked user may not read it.
+                raise mask_validation_error(exc) from None
         return services.person_update(actor=self.request.user, person=self.membership.person, **values)

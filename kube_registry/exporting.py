@@ -12,7 +12,7 @@ export; filter with `kube__in=kubes`). The rules for a rows function:
 
 - values in the form the importer reads them: dates as `date`s, money as `int`s,
   enumerations as their import codes, text as `str`, empty as `None` or "";
-- NIK and KK numbers masked (`kube_registry.nik.mask_id_number`) unless
+- NIK, KK and phone masked, birth date blank (`kube_registry.masking.present_personal`) unless
   `can_see_personal_data`;
 - a fixed number of queries whatever the number of rows: `values_list(...)` read with
   `.iterator(chunk_size=...)`, never a query per row.

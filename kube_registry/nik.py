@@ -1,4 +1,4 @@
-"""NIK and KK numbers: reading, checking, formatting and masking.
+"""NIK and KK numbers: reading, checking and formatting (masking: kube_registry.masking).
 
 NIK layout: region where the person was first registered (6 digits: province,
 regency/city, district), birth date DDMMYY with 40 added to a woman's day, then a
@@ -147,12 +147,3 @@ def parse_kk(raw: object) -> tuple[str, list[str]]:
 def format_id_number(number: str) -> str:
     """6474010101900001 -> 6474 0101 0190 0001."""
     return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
-
-
-def mask_id_number(number: str) -> str:
-    """6474010101900001 -> 6474 •••• •••• 0001: the region and serial stay readable."""
-    if not number:
-        return ""
-    if len(number) != 16:
-        return "•" * len(number)
-    return f"{number[:4]} •••• •••• {number[12:]}"

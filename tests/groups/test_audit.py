@@ -33,7 +33,7 @@ def test_profile_history_shows_changed_fields_user_and_masks_nik(client_for, off
     history = page[page.index('id="riwayat"') :]
     assert "RT: <del>07</del> → 12" in history
     assert "Tanggal berdiri: <del>1 Apr 2020</del> → 2 Mei 2020" in history
-    assert "6474 •••• •••• 0007" in history
+    assert "6474 •••• •••• ••••" in history
     assert "6474010102150007" not in history
     assert (officer.get_full_name() or officer.username) in history
 

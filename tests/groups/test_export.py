@@ -94,8 +94,8 @@ def test_export_masks_nik_and_kk_by_default(tmp_path, registry):
 
     rows = sheet_rows(path, "anggota")
     siti = next(row for row in rows if row[3] == "Siti Aminah")
-    assert siti[1] == "6474 •••• •••• 0077"
-    assert siti[2] == "6474 •••• •••• 0077"
+    assert siti[1] == "6474 •••• •••• ••••"
+    assert siti[2] == "6474 •••• •••• ••••"
     assert not any(NIK in str(cell) for row in rows for cell in row)
     assert "--unmasked" in out
 
@@ -116,7 +116,7 @@ def test_anggota_rows_mask_unless_reader_may_see_personal_data(registry):
     masked = [row for row in exports.anggota_rows(kubes, can_see_personal_data=False) if row[3] == "Siti Aminah"]
     full = [row for row in exports.anggota_rows(kubes, can_see_personal_data=True) if row[3] == "Siti Aminah"]
 
-    assert masked[0][1] == "6474 •••• •••• 0077" and full[0][1] == NIK
+    assert masked[0][1] == "6474 •••• •••• ••••" and full[0][1] == NIK
 
 
 def test_export_neutralises_formula_cells(tmp_path, facilitator):

@@ -164,7 +164,7 @@ def test_export_masks_nik_except_for_admin(client_for, officer, admin_user, kube
         column = [c.value for c in sheet[1]].index("nik")
         return [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
-    assert anggota_niks(officer) == [f"{nik[:4]} •••• •••• {nik[12:]}"]
+    assert anggota_niks(officer) == [f"{nik[:4]} •••• •••• ••••"]
     assert anggota_niks(admin_user) == [nik]
 
 

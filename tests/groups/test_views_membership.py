@@ -106,7 +106,7 @@ def test_officer_corrects_name_without_seeing_nik(client_for, officer, kube):
     client = client_for(officer)
     form_page = client.get(url).content.decode()
     assert member.person.nik not in form_page
-    data = {"nik": "", "kk": "", "name": "Siti Aminah", "sex": "P", "birth_on": "1980-05-17", "is_dtks": "on"}
+    data = {"nik": "", "kk": "", "name": "Siti Aminah", "sex": "P", "is_dtks": "on"}
     client.post(url, data)
     member.person.refresh_from_db()
     assert (member.person.name, member.person.nik) == ("Siti Aminah", member.person.nik)

@@ -22,7 +22,7 @@ from groups import exports as group_exports
 from groups.models import Kube, Person, Role
 from kube_registry import exporting
 from kube_registry.importing import SHEET_ORDER, run_import
-from kube_registry.nik import mask_id_number
+from kube_registry.masking import mask_id_number
 from kube_registry.xlsx import XlsxWriter
 from partnerships.models import PartnerKind
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory

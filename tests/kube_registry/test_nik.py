@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kube_registry.masking import mask_id_number
 from kube_registry.nik import (
     IdNumberError,
     format_id_number,
-    mask_id_number,
     normalize_id_number,
     parse_kk,
     parse_nik,
@@ -121,7 +121,7 @@ def test_parse_kk_wrong_length():
 
 
 def test_mask_and_format():
-    assert mask_id_number("6474011705800001") == "6474 •••• •••• 0001"
+    assert mask_id_number("6474011705800001") == "6474 •••• •••• ••••"
     assert format_id_number("6474011705800001") == "6474 0117 0580 0001"
     assert mask_id_number("") == ""
     assert normalize_id_number(None) == ""

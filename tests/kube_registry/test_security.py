@@ -257,7 +257,8 @@ def test_log_lines_never_carry_a_nik_even_in_arguments_and_tracebacks(caplog):
     assert len(records) == 2
     for line in records:
         assert NIK not in line and "6474015708800002" not in line
-    assert "6474********0001" in records[0]
+    # Only province and city stay (README "Masking rule"): not the serial.
+    assert "6474 •••• •••• ••••" in records[0] and "0001" not in records[0]
     assert "ValueError" in records[1]
 
 
