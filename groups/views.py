@@ -188,10 +188,15 @@ class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
 
 
 class MembershipScopedMixin(KubeScopedMixin):
+    """The membership in the URL, among those of this group the user may reach (else 404):
+    a facilitator reaches a person only through an active membership of their group."""
+
     @cached_property
     def membership(self) -> Membership:
         return get_object_or_404(
-            Membership.objects.select_related("person"), kube=self.kube, pk=self.kwargs["membership_pk"]
+            Membership.objects.visible_to(self.request.user).select_related("person"),
+            kube=self.kube,
+            pk=self.kwargs["membership_pk"],
         )
 
     def get_context_data(self, **kwargs):
