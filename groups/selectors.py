@@ -96,18 +96,21 @@ class HistoryEntry:
 Period = tuple[dt.date | None, dt.date | None]
 
 
-def membership_periods(membership_records, *, founded_on: dt.date) -> dict[int, list[Period]]:
-    """Each person's periods in a group (joined_on, left_on inclusive; no join date:
-    since founding; not left: open-ended), from the group's membership history: the
-    latest record of each membership."""
-    latest = {}
-    for record in membership_records:  # ordered by date: the last one wins
+def membership_periods(membership_records) -> dict[int, list[Period]]:
+    """Each person's periods in a group (joined_on .. left_on inclusive; not left:
+    open-ended), from the group's membership history (ordered by date): the latest
+    record of each membership. Without a join date the period starts when the
+    membership was recorded, never earlier: what the person was before is not the group's."""
+    first, latest = {}, {}
+    for record in membership_records:
+        first.setdefault(record.id, record)
         latest[record.id] = record
     periods: dict[int, list[Period]] = {}
-    for record in latest.values():
+    for pk, record in latest.items():
         periods.setdefault(record.person_id, [])
         if record.history_type != "-":
-            periods[record.person_id].append((record.joined_on or founded_on, record.left_on))
+            start = record.joined_on or timezone.localtime(first[pk].history_date).date()
+            periods[record.person_id].append((start, record.left_on))
     return periods
 
 
@@ -138,7 +141,7 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
     """
     kube_records = list(Kube.history.filter(id=kube.pk).order_by("history_date", "history_id"))
     membership_records = list(Membership.history.filter(kube_id=kube.pk).order_by("history_date", "history_id"))
-    periods = membership_periods(membership_records, founded_on=kube.founded_on)
+    periods = membership_periods(membership_records)
     person_records = list(Person.history.filter(id__in=periods).order_by("history_date", "history_id"))
     # A person's records are diffed against their whole history, but only those made
     # while they were a member here are shown: what they became later, elsewhere, is
@@ -179,8 +182,13 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
         fields = [f.name for f in model._meta.concrete_fields if f.name not in _HISTORY_IGNORED]
         for object_records in by_object.values():
             for previous, record in pairwise([None, *object_records]):
-                if model in shown and not shown[model](record.history_id):
-                    continue
+                if model in shown:
+                    if not shown[model](record.history_id):
+                        continue
+                    if previous is not None and not shown[model](previous.history_id):
+                        # The first change within the period: diffed against what the
+                        # person was before joining, which is not the group's to see.
+                        previous = None
                 changes = []
                 for name in fields:
                     # attname (kelurahan_id, not kelurahan): never a query per record.

@@ -79,3 +79,31 @@ def test_old_group_history_stops_at_the_persons_leaving(client_for, facilitator,
     assert "Keanggotaan Siti Pindahan" in history
     other_page = client_for(other_facilitator).get(other_kube.get_absolute_url()).content.decode()
     assert "Siti Baru" in other_page[other_page.index('id="riwayat"') :]
+
+
+def test_adding_an_active_member_of_another_facilitators_group_names_nobody(client_for, facilitator, officer, kube):
+    from groups.services import MSG_NIK_REGISTERED_ELSEWHERE
+
+    theirs = MembershipFactory(person__name="Anggota Seberang", kube=KubeFactory(name="KUBE Seberang"))
+    data = {"nik": theirs.person.nik, "name": "Ketikan", "sex": theirs.person.sex, "role": "anggota"}
+    url = reverse("groups:member_add", kwargs={"pk": kube.pk})
+    response = client_for(facilitator).post(url, data)
+    assert response.context["form"].errors["nik"] == [MSG_NIK_REGISTERED_ELSEWHERE]
+    page = response.content.decode()
+    assert "Anggota Seberang" not in page and "KUBE Seberang" not in page
+    response = client_for(officer).post(url, data)
+    assert "Anggota Seberang" in response.context["form"].errors["nik"][0]
+    assert "KUBE Seberang" in response.context["form"].errors["nik"][0]
+    assert not kube.memberships.exists()
+
+
+def test_correcting_a_nik_to_someone_elses_names_nobody(client_for, facilitator, kube):
+    from groups.services import MSG_NIK_REGISTERED_ELSEWHERE
+
+    member = MembershipFactory(kube=kube)
+    other = MembershipFactory(person__name="Orang Lain")
+    url = reverse("groups:person_update", kwargs={"pk": kube.pk, "membership_pk": member.pk})
+    data = {"nik": other.person.nik, "name": member.person.name, "sex": member.person.sex, "birth_on": ""}
+    response = client_for(facilitator).post(url, data)
+    assert response.context["form"].errors["nik"] == [MSG_NIK_REGISTERED_ELSEWHERE]
+    assert "Orang Lain" not in response.content.decode()
