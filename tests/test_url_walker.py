@@ -365,8 +365,7 @@ def test_facilitator_gets_404_for_a_moved_person_and_a_family_outside_their_area
     world = World()
     client.force_login(world.users[FAC])
     urls = [
-        reverse(name, kwargs={"pk": world.kube.pk, "membership_pk": world.moved_membership.pk})
-        for name in MEMBER_PAGES
+        reverse(name, kwargs={"pk": world.kube.pk, "membership_pk": world.moved_membership.pk}) for name in MEMBER_PAGES
     ]
     # A POST-only action answers GET with 405 to everyone before any lookup: asked by POST only.
     urls += [
