@@ -1,11 +1,16 @@
 """Standing personas: admin, officer, the group's facilitator, another facilitator.
 
-Each view's tests ask the same question of each persona, as healthchecks does.
+Each view's tests ask the same question of each persona, as healthchecks does. The two
+facilitators work in different kelurahan: `facilitator` in Guntung (where `kube` and
+the factories' waiting families are), `other_facilitator` in Tanjung Laut.
 """
 
 import pytest
 
-from tests.factories import AdminFactory, FacilitatorFactory, KubeFactory, OfficerFactory
+from tests.factories import AdminFactory, FacilitatorFactory, KubeFactory, OfficerFactory, work_area
+
+GUNTUNG = "64.74.01.1004"  # Bontang Utara
+TANJUNG_LAUT = "64.74.02.1001"  # Bontang Selatan
 
 
 @pytest.fixture
@@ -20,12 +25,12 @@ def officer(db):
 
 @pytest.fixture
 def facilitator(db):
-    return FacilitatorFactory(username="pendamping1")
+    return work_area(FacilitatorFactory(username="pendamping1"), GUNTUNG)
 
 
 @pytest.fixture
 def other_facilitator(db):
-    return FacilitatorFactory(username="pendamping2")
+    return work_area(FacilitatorFactory(username="pendamping2"), TANJUNG_LAUT)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from finances.models import GrantSource
 from groups.demo import IdentityNumbers, person_name
 from groups.models import BusinessField, Kelurahan, Kube, Person, Sex
+from groups.services import facilitator_area_set
 from kube_registry.demo_hooks import DemoContext
 
 from . import services
@@ -220,6 +221,9 @@ def build_formation(ctx: DemoContext) -> dict[str, int]:
         home,
         *Kelurahan.objects.filter(kecamatan_id=home.kecamatan_id).exclude(pk=home.pk).order_by("code")[:2],
     ]
+    # pendamping1's work area covers them, as the office would have set it.
+    area = {*Kelurahan.objects.filter(facilitator_areas__facilitator=facilitator), *kelurahans}
+    facilitator_area_set(actor=ctx.officer, facilitator=facilitator, kelurahans=area)
     families = _families(ctx, kelurahans, facilitator)
     counts["calon"] = sum(len(f) for f in families.values())
     counts["usulan"] += _proposals(ctx, kelurahans, families, facilitator)["usulan"]

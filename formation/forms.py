@@ -11,7 +11,16 @@ from groups.forms import DateInput, FacilitatorField, KelurahanField, MaskedIden
 from groups.models import Kelurahan, Role, Sex
 
 from .models import Proposal, ProposalStatus, Stage, Willingness
-from .services import PROPOSAL_FIELDS, proposal_values_check
+from .services import MSG_OUTSIDE_WORK_AREA, PROPOSAL_FIELDS, proposal_values_check
+
+
+def limit_to_work_area(field, kelurahans) -> None:
+    """Offer only the kelurahan of the user's work area (None: all); another is refused
+    on the field with the service's message."""
+    if kelurahans is None:
+        return
+    field.queryset = field.queryset.filter(pk__in=kelurahans.values("pk"))
+    field.error_messages["invalid_choice"] = _(MSG_OUTSIDE_WORK_AREA)
 
 
 class ProposalForm(forms.ModelForm):
@@ -28,8 +37,9 @@ class ProposalForm(forms.ModelForm):
         fields = PROPOSAL_FIELDS
         widgets = {"proposed_on": DateInput(), "business_description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, can_assign: bool = True, **kwargs):
+    def __init__(self, *args, can_assign: bool = True, kelurahans=None, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_to_work_area(self.fields["kelurahan"], kelurahans)
         self.fields["facilitator"].queryset = facilitators()
         if not self.instance.pk:
             self.fields["proposed_on"].initial = timezone.localdate()
@@ -86,8 +96,9 @@ class CandidateForm(MaskedIdentityMixin, forms.Form):
     )
     willingness_note = forms.CharField(label=_("Catatan kesediaan"), max_length=255, required=False)
 
-    def __init__(self, *args, kelurahan: Kelurahan | None = None, masked: bool = False, **kwargs):
+    def __init__(self, *args, kelurahan: Kelurahan | None = None, masked: bool = False, kelurahans=None, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_to_work_area(self.fields["kelurahan"], kelurahans)
         if kelurahan is not None:
             self.fields["kelurahan"].initial = kelurahan.pk
         if masked:

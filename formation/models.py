@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from finances.models import GrantSource
-from groups.models import AreaType, BusinessField, Kelurahan, Kube, Role, Sex
+from groups.models import AreaType, BusinessField, FacilitatorArea, Kelurahan, Kube, Role, Sex
 from kube_registry.roles import is_facilitator
 
 
@@ -32,10 +32,10 @@ class CandidateStatus(models.TextChoices):
 
 class CandidateQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CandidateQuerySet":
-        """The office sees every family; a facilitator those living where they work.
+        """The office sees every family; a facilitator those living in their work area.
 
-        "Where they work": the kelurahan of their groups and of their proposals, and
-        any family they recorded themselves.
+        The work area is the list of kelurahan the office assigned (`FacilitatorArea`);
+        nothing a facilitator creates (a proposal, a family) widens it.
         """
         if not user.is_authenticated or not user.has_perm("formation.view_candidate"):
             return self.none()
@@ -43,11 +43,7 @@ class CandidateQuerySet(models.QuerySet):
             return self
         if not is_facilitator(user):
             return self.none()
-        return self.filter(
-            Q(kelurahan_id__in=Kube.objects.filter(facilitator=user).values("kelurahan_id"))
-            | Q(kelurahan_id__in=Proposal.objects.filter(facilitator=user).values("kelurahan_id"))
-            | Q(created_by=user)
-        )
+        return self.filter(kelurahan_id__in=FacilitatorArea.objects.filter(facilitator=user).values("kelurahan_id"))
 
 
 class Candidate(models.Model):

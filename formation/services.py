@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from finances.services import grant_create
-from groups.models import Initiative, Kube, KubeStatus, Role
-from groups.services import kube_create, membership_add
+from groups.models import Initiative, Kube, KubeStatus, Role, work_area
+from groups.services import MSG_NIK_REGISTERED_ELSEWHERE, kube_create, membership_add, nik_reachable_check
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
 
 from .models import (
@@ -58,6 +58,10 @@ MSG_GRANT_TOGETHER = gettext_noop("Isi sumber dan jumlah bantuan modal bersama-s
 MSG_STAGE_ORDER = gettext_noop("Tahap {stage} tidak boleh dimulai {relation} tahap {other} ({date}).")
 MSG_BEFORE = gettext_noop("sebelum")
 MSG_AFTER = gettext_noop("sesudah")
+MSG_OUTSIDE_WORK_AREA = gettext_noop(
+    "Kelurahan ini di luar wilayah kerja Anda; wilayah kerja ditetapkan petugas Dinas Sosial."
+)
+MSG_CANDIDATE_NIK_TAKEN = gettext_noop("NIK ini sudah tercatat untuk {name}.")
 MSG_CANDIDATE_ACTIVE = gettext_noop("{name} sudah menjadi anggota KUBE; tidak lagi menunggu tempat.")
 
 CANDIDATE_FIELDS = (
@@ -139,12 +143,50 @@ def candidate_values_check(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _is_office(actor) -> bool:
+    """The office (and the system: imports, the demo) works with every family."""
+    return actor is None or actor.has_perm("formation.view_all_proposal")
+
+
+def work_area_check(*, actor, kelurahan) -> None:
+    """A facilitator records families and drafts proposals only in their work area."""
+    if kelurahan is None or _is_office(actor):
+        return
+    if not work_area(actor).filter(pk=kelurahan.pk).exists():
+        raise ValidationError({"kelurahan": _(MSG_OUTSIDE_WORK_AREA)})
+
+
+def _reachable(actor, candidate: Candidate) -> bool:
+    return _is_office(actor) or Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists()
+
+
+def candidate_nik_check(*, actor, nik: str, candidate: Candidate | None = None) -> None:
+    """A NIK the family `candidate` (None: a new one) may take: not another family's, not
+    an active member's outside `actor`'s groups. Outside the writer's scope the answer
+    is the neutral message, which names nobody; the office sees the full conflict."""
+    other = Candidate.objects.filter(nik=nik).exclude(pk=getattr(candidate, "pk", None)).first()
+    if other is not None:
+        if not _reachable(actor, other):
+            raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
+        raise ValidationError({"nik": _(MSG_CANDIDATE_NIK_TAKEN).format(name=other.name)})
+    nik_reachable_check(actor=actor, nik=nik)
+
+
 @transaction.atomic
 def candidate_save(*, actor, nik: str, **values: Any) -> Candidate:
-    """Record a waiting family, or update the one with this NIK."""
+    """Record a waiting family, or update the one with this NIK.
+
+    A write never reaches a family outside the writer's scope: a NIK recorded for a
+    family the facilitator may not see, or belonging to an active member of another
+    facilitator's group, is refused with the neutral message.
+    """
     values = candidate_values_check({"nik": nik, **values})
     nik = values.pop("nik")
+    work_area_check(actor=actor, kelurahan=values.get("kelurahan"))
     candidate = Candidate.objects.select_for_update().filter(nik=nik).first()
+    if candidate is not None and not _reachable(actor, candidate):
+        raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
+    nik_reachable_check(actor=actor, nik=nik)
     if candidate is None:
         candidate = Candidate(nik=nik, created_by=actor)
         if values.get("willingness", Willingness.BELUM) != Willingness.BELUM:
@@ -159,8 +201,14 @@ def candidate_save(*, actor, nik: str, **values: Any) -> Candidate:
 @transaction.atomic
 def candidate_update(*, actor, candidate: Candidate, **values: Any) -> Candidate:
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not _reachable(actor, candidate):
+        raise ValidationError(_(MSG_NIK_REGISTERED_ELSEWHERE))
     if "nik" in values:
         values = candidate_values_check(values)
+        if values["nik"] != candidate.nik:
+            candidate_nik_check(actor=actor, nik=values["nik"], candidate=candidate)
+    if "kelurahan" in values and values["kelurahan"] != candidate.kelurahan:
+        work_area_check(actor=actor, kelurahan=values["kelurahan"])
     changed = False
     if "willingness" in values and values["willingness"] != candidate.willingness:
         candidate.willingness_by, candidate.willingness_on = actor, timezone.localdate()
@@ -204,6 +252,7 @@ def _decision(proposal: Proposal, actor, action: str, reason: str = "", failed_c
 @transaction.atomic
 def proposal_create(*, actor, code: str = "", **values: Any) -> Proposal:
     proposal_values_check(values)
+    work_area_check(actor=actor, kelurahan=values.get("kelurahan"))
     proposal = Proposal(**{k: v for k, v in values.items() if k in PROPOSAL_FIELDS})
     if not code:
         Proposal.objects.select_for_update().filter(code__startswith="USL-").exists()  # serialise numbering
@@ -229,6 +278,8 @@ def proposal_update(*, actor, proposal: Proposal, **values: Any) -> Proposal:
     proposal = _lock(proposal)
     _require_editable(proposal)
     proposal_values_check({f: getattr(proposal, f) for f in PROPOSAL_FIELDS} | values)
+    if "kelurahan" in values and values["kelurahan"] != proposal.kelurahan:
+        work_area_check(actor=actor, kelurahan=values["kelurahan"])
     changed = False
     for name, value in values.items():
         if name in PROPOSAL_FIELDS and getattr(proposal, name) != value:
@@ -245,6 +296,8 @@ def proposal_candidate_add(*, actor, proposal: Proposal, candidate: Candidate, r
     proposal = _lock(proposal)
     _require_editable(proposal)
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if not _reachable(actor, candidate):
+        raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
     if candidate.status != CandidateStatus.MENUNGGU:
         raise ValidationError(
             {"nik": _(MSG_NOT_WAITING).format(name=candidate.name, status=candidate.get_status_display().lower())}

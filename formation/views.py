@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from groups.models import Kelurahan
+from groups.models import Kelurahan, work_area
 from groups.views import KubeScopedMixin, ServiceFormMixin
 from kube_registry.downloads import export_response
 from kube_registry.masking import can_see_personal_data
@@ -113,7 +113,10 @@ class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "formation/proposal_form.html"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"can_assign": self.request.user.has_perm("formation.view_all_proposal")}
+        return super().get_form_kwargs() | {
+            "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
+            "kelurahans": work_area(self.request.user),
+        }
 
     def perform(self, form):
         values = dict(form.cleaned_data)
@@ -159,6 +162,8 @@ class ProposalUpdateView(ProposalScopedMixin, ServiceFormMixin, FormView):
         return super().get_form_kwargs() | {
             "instance": Proposal.objects.get(pk=self.proposal.pk),
             "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
+            # A proposal drafted before work areas keeps its kelurahan.
+            "kelurahans": work_area(self.request.user) | Kelurahan.objects.filter(pk=self.proposal.kelurahan_id),
         }
 
     def perform(self, form):
@@ -204,7 +209,10 @@ class ProposalCandidateAddView(ProposalScopedMixin, ServiceFormMixin, FormView):
     template_name = "formation/proposal_candidate_form.html"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"kelurahan": self.proposal.kelurahan}
+        return super().get_form_kwargs() | {
+            "kelurahan": self.proposal.kelurahan,
+            "kelurahans": work_area(self.request.user),
+        }
 
     def perform(self, form):
         data = form.cleaned_data
@@ -388,8 +396,9 @@ class CandidateCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "formation/candidate_form.html"
 
     def get_form_kwargs(self):
-        kelurahan = Kelurahan.objects.filter(pk=self.request.GET.get("kelurahan") or None).first()
-        return super().get_form_kwargs() | {"kelurahan": kelurahan}
+        area = work_area(self.request.user)
+        kelurahan = area.filter(pk=self.request.GET.get("kelurahan") or None).first()
+        return super().get_form_kwargs() | {"kelurahan": kelurahan, "kelurahans": area}
 
     def perform(self, form):
         data = form.cleaned_data
@@ -425,7 +434,10 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         return can_see_personal_data(self.request.user)
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"masked": not self.can_see_personal_data}
+        return super().get_form_kwargs() | {
+            "masked": not self.can_see_personal_data,
+            "kelurahans": work_area(self.request.user),
+        }
 
     def get_initial(self):
         # Masked users get the identity fields empty (kube_registry.masking), to type anew.
@@ -447,11 +459,6 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
             for name in CandidateForm.MASKED_FIELDS:  # left empty: unchanged
                 if values[name] in (None, ""):
                     del values[name]
-        if "nik" in values:
-            values = services.candidate_values_check(values)
-            other = Candidate.objects.filter(nik=values["nik"]).exclude(pk=self.candidate.pk).first()
-            if other is not None:
-                raise ValidationError({"nik": _("NIK ini sudah tercatat untuk {name}.").format(name=other.name)})
         candidate = services.candidate_update(actor=self.request.user, candidate=self.candidate, **values)
         self.success_message = _("Data {name} disimpan.").format(name=candidate.name)
         return candidate

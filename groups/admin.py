@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kube_registry.masking import can_see_personal_data, present_personal
 
-from .models import Kecamatan, Kelurahan, Kube, Membership, Person
+from .models import FacilitatorArea, Kecamatan, Kelurahan, Kube, Membership, Person
 
 
 @admin.register(Kecamatan)
@@ -63,3 +63,18 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ("person__name", "person__nik", "kube__name", "kube__no_registrasi")
     list_select_related = ("person", "kube")
     autocomplete_fields = ("person", "kube")
+
+
+@admin.register(FacilitatorArea)
+class FacilitatorAreaAdmin(admin.ModelAdmin):
+    list_display = ("facilitator", "kelurahan", "created_by", "created_at")
+    list_filter = ("kelurahan__kecamatan",)
+    search_fields = ("facilitator__username", "kelurahan__name")
+    autocomplete_fields = ("kelurahan",)
+    raw_id_fields = ("facilitator",)
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

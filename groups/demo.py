@@ -43,7 +43,7 @@ from .models import (
     Sex,
 )
 from .regions import load_regions
-from .services import city_code_digits
+from .services import city_code_digits, facilitator_area_set
 
 DEFAULT_PASSWORD = "kube-demo"
 DEFAULT_GROUPS = 280
@@ -785,6 +785,13 @@ def save_groups(groups: list[DemoGroup], *, actor) -> tuple[int, int, int]:
     return len(kubes), len(persons), len(memberships)
 
 
+def seed_work_areas(facilitators: list, *, actor) -> None:
+    """Each facilitator works where their groups are, as the office would have set it."""
+    for facilitator in facilitators:
+        kelurahans = Kelurahan.objects.filter(kubes__facilitator=facilitator).distinct()
+        facilitator_area_set(actor=actor, facilitator=facilitator, kelurahans=list(kelurahans))
+
+
 @transaction.atomic
 def seed_demo(
     *,
@@ -821,6 +828,7 @@ def seed_demo(
         taken_numbers={MEKAR_SARI_NUMBER},
     )
     kubes, persons, memberships = save_groups([mekar_sari, *synthetic], actor=users.admin)
+    seed_work_areas(users.facilitators, actor=users.officer)
     context = DemoContext(
         seed=seed,
         years=years,

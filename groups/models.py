@@ -204,6 +204,15 @@ class MembershipQuerySet(models.QuerySet):
     def active(self) -> "MembershipQuerySet":
         return self.filter(left_on__isnull=True)
 
+    def visible_to(self, user) -> "MembershipQuerySet":
+        """Every read of a member starts here: the office sees every membership; a
+        facilitator only the active ones of their own groups. A person who moved on is
+        reached through their current group, never through the old one's URL."""
+        memberships = self.filter(kube__in=Kube.objects.visible_to(user))
+        if user.is_authenticated and user.has_perm("groups.view_all_kube"):
+            return memberships
+        return memberships.active()
+
     def active_on(self, day: dt.date) -> "MembershipQuerySet":
         """Memberships as they stood at the end of `day` (no join date: since founding)."""
         return self.filter(
@@ -257,6 +266,55 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+
+class FacilitatorArea(models.Model):
+    """One kelurahan of a facilitator's work area, set by the office.
+
+    A facilitator sees and records waiting families only in their work area and drafts
+    proposals only there; nothing a facilitator creates widens it.
+    """
+
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_areas", verbose_name=_("pendamping")
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="facilitator_areas", verbose_name=_("kelurahan")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditetapkan oleh"),
+    )
+    created_at = models.DateTimeField(_("ditetapkan"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["facilitator", "kelurahan"]
+        verbose_name = _("wilayah kerja pendamping")
+        verbose_name_plural = _("wilayah kerja pendamping")
+        constraints = [
+            models.UniqueConstraint(fields=["facilitator", "kelurahan"], name="facilitator_area_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facilitator} — {self.kelurahan}"
+
+
+def work_area(user) -> models.QuerySet:
+    """The kelurahan where `user` may work with waiting families and proposals.
+
+    The office works everywhere; a facilitator in the kelurahan the office assigned.
+    """
+    if not user.is_authenticated:
+        return Kelurahan.objects.none()
+    if user.has_perm("groups.view_all_kube"):
+        return Kelurahan.objects.all()
+    if not is_facilitator(user):
+        return Kelurahan.objects.none()
+    return Kelurahan.objects.filter(facilitator_areas__facilitator=user)
 
 
 class ImportUploadStatus(models.TextChoices):

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from kube_registry.roles import RoleRequiredMixin
 
-from .selectors import is_id_number, kube_queryset, kube_search_by_nik
+from .selectors import is_id_number, kube_search_by_nik
 
 
 class NikSearchForm(forms.Form):
@@ -44,7 +44,7 @@ class MemberSearchView(RoleRequiredMixin, View):
         form = NikSearchForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        kubes = kube_search_by_nik(kube_queryset(request.user), form.cleaned_data["nik"]).order_by("no_registrasi")
+        kubes = kube_search_by_nik(request.user, form.cleaned_data["nik"]).order_by("no_registrasi")
         # A fresh form: the page never carries the full NIK back (kube_registry.masking).
         context = {"form": NikSearchForm(), "kubes": list(kubes), "searched": True}
         return render(request, self.template_name, context)

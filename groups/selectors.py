@@ -10,6 +10,7 @@ from itertools import pairwise
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -47,10 +48,15 @@ def is_id_number(text: str) -> bool:
     return digits.isdigit() and len(digits) == 16
 
 
-def kube_search_by_nik(queryset: QuerySet[Kube], nik: str) -> QuerySet[Kube]:
-    """The groups in `queryset` where the person with this NIK is or was a member."""
+def kube_search_by_nik(user, nik: str) -> QuerySet[Kube]:
+    """The groups `user` may see where the person with this NIK is or was a member.
+
+    Only through memberships the user may reach: for a facilitator, the person's
+    active membership in one of their groups (a person who left is no longer theirs).
+    """
     digits = normalize_id_number(nik)
-    return queryset.filter(Exists(Membership.objects.filter(kube=OuterRef("pk"), person__nik=digits)))
+    reachable = Membership.objects.visible_to(user).filter(kube=OuterRef("pk"), person__nik=digits)
+    return kube_queryset(user).filter(Exists(reachable))
 
 
 def member_count_warning(count: int, status: str = "aktif") -> str:
@@ -89,6 +95,31 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+Period = tuple[dt.date | None, dt.date | None]
+
+
+def membership_periods(membership_records) -> dict[int, list[Period]]:
+    """Each person's periods in a group (joined_on .. left_on inclusive; not left:
+    open-ended), from the group's membership history (ordered by date): the latest
+    record of each membership. Without a join date the period starts when the
+    membership was recorded, never earlier: what the person was before is not the group's."""
+    first, latest = {}, {}
+    for record in membership_records:
+        first.setdefault(record.id, record)
+        latest[record.id] = record
+    periods: dict[int, list[Period]] = {}
+    for pk, record in latest.items():
+        periods.setdefault(record.person_id, [])
+        if record.history_type != "-":
+            start = record.joined_on or timezone.localtime(first[pk].history_date).date()
+            periods[record.person_id].append((start, record.left_on))
+    return periods
+
+
+def _within(day: dt.date, periods: list[Period]) -> bool:
+    return any((start is None or start <= day) and (end is None or day <= end) for start, end in periods)
+
+
 def _display(model, name: str, value, lookups: dict) -> str:
     if value is None or value == "":
         return "—"
@@ -120,12 +151,21 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
     """
     kube_records = list(Kube.history.filter(id=kube.pk).order_by("history_date", "history_id"))
     membership_records = list(Membership.history.filter(kube_id=kube.pk).order_by("history_date", "history_id"))
-    person_ids = {r.person_id for r in membership_records}
-    person_records = list(Person.history.filter(id__in=person_ids).order_by("history_date", "history_id"))
+    periods = membership_periods(membership_records)
+    person_records = list(Person.history.filter(id__in=periods).order_by("history_date", "history_id"))
+    # A person's records are diffed against their whole history, but only those made
+    # while they were a member here are shown: what they became later, elsewhere, is
+    # not this group's.
+    shown_person_records = {
+        r.history_id for r in person_records if _within(timezone.localtime(r.history_date).date(), periods[r.id])
+    }
     user_ids = {r.history_user_id for r in kube_records + membership_records + person_records}
     user_ids |= {r.facilitator_id for r in kube_records}
     users = {u.pk: u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=user_ids)}
-    person_names = {r.id: r.name for r in person_records}
+    person_names = {}
+    for r in person_records:  # the name as it last stood within the group's period (else its first)
+        if r.history_id in shown_person_records or r.id not in person_names:
+            person_names[r.id] = r.name
     lookups = {
         "kelurahan": dict(Kelurahan.objects.values_list("pk", "name")),
         "facilitator": users,
@@ -143,6 +183,7 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
         ),
         (Person, person_records, lambda r: _("Data pribadi {name}").format(name=r.name)),
     ]
+    shown = {Person: shown_person_records.__contains__}
     actions = {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}
     for model, records, subject in sources:
         by_object: dict[int, list] = {}
@@ -151,6 +192,13 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
         fields = [f.name for f in model._meta.concrete_fields if f.name not in _HISTORY_IGNORED]
         for object_records in by_object.values():
             for previous, record in pairwise([None, *object_records]):
+                if model in shown:
+                    if not shown[model](record.history_id):
+                        continue
+                    if previous is not None and not shown[model](previous.history_id):
+                        # The first change within the period: diffed against what the
+                        # person was before joining, which is not the group's to see.
+                        previous = None
                 changes = []
                 for name in fields:
                     # attname (kelurahan_id, not kelurahan): never a query per record.

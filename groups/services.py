@@ -17,11 +17,17 @@ from django.utils.translation import gettext_noop
 
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
 
-from .models import OFFICER_ROLES, ImportUpload, Kube, Membership, Person, Role
+from .models import OFFICER_ROLES, FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
 
 MSG_ACTIVE_ELSEWHERE = gettext_noop(
     "{name} (NIK {nik}) masih anggota aktif {kube}. Catat keluarnya dari kelompok itu terlebih dahulu."
 )
+# The one answer to a NIK known outside the writer's scope, whatever it belongs to (a
+# member of another group, a family waiting elsewhere): it names nobody, so a NIK typed
+# into a form never tells a facilitator who that person is or where. Groups and formation
+# both answer with it; the office sees the full conflict instead.
+MSG_NIK_REGISTERED_ELSEWHERE = gettext_noop("NIK ini sudah terdaftar; hubungi petugas Dinas Sosial.")
+MSG_NIK_TAKEN = gettext_noop("NIK ini sudah terdaftar untuk orang lain.")
 MSG_ROLE_TAKEN = gettext_noop(
     "KUBE ini sudah memiliki {role} aktif: {name}. Ubah dulu jabatan {name} atau catat keluarnya."
 )
@@ -51,6 +57,21 @@ KUBE_FIELDS = (
     "plan",
 )
 PERSON_FIELDS = ("kk", "name", "sex", "birth_on", "phone", "is_dtks", "is_pkh")
+
+
+def sees_every_person(actor) -> bool:
+    """The office (and the system: imports, the demo) may be told whose a NIK is."""
+    return actor is None or actor.has_perm("groups.view_all_kube")
+
+
+def nik_reachable_check(*, actor, nik: str) -> None:
+    """Refuse, with the neutral message, a NIK that belongs to an active member of a
+    group `actor` may not see: a facilitator's write never reaches that person."""
+    if sees_every_person(actor):
+        return
+    elsewhere = Membership.objects.active().filter(person__nik=nik).exclude(kube__in=Kube.objects.visible_to(actor))
+    if elsewhere.exists():
+        raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
 
 
 def city_code_digits() -> str:
@@ -186,9 +207,13 @@ def membership_add(
     if person is not None:
         current = person.memberships.active().select_related("kube").first()
         if current is not None:
+            if current.kube_id != kube.pk:
+                nik_reachable_check(actor=actor, nik=checked["nik"])
             raise ValidationError(
                 {"nik": _(MSG_ACTIVE_ELSEWHERE).format(name=person.name, nik=checked["nik"], kube=current.kube.name)}
             )
+        # A known person active nowhere (a former member rejoining) may be added by
+        # whoever knows their NIK; the reply shows only what was typed (the view words it).
     _check_role_free(kube=kube, role=role)
 
     values = {
@@ -249,7 +274,7 @@ def person_update(*, actor, person: Person, **values: Any) -> Person:
     checked = person_check(nik=merged["nik"], sex=merged["sex"], birth_on=merged["birth_on"], kk=merged["kk"])
     values |= {"nik": checked["nik"], "birth_on": checked["birth_on"], "kk": checked.get("kk", "")}
     if values["nik"] != person.nik and Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).exists():
-        raise ValidationError({"nik": _("NIK ini sudah terdaftar untuk orang lain.")})
+        raise ValidationError({"nik": _(MSG_NIK_TAKEN if sees_every_person(actor) else MSG_NIK_REGISTERED_ELSEWHERE)})
     changed = False
     for field, value in values.items():
         if getattr(person, field) != value:
@@ -271,3 +296,20 @@ def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
     hours = int(getattr(settings, "KUBE_IMPORT_RETENTION_HOURS", 24))
     cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
     return ImportUpload.objects.filter(uploaded_at__lt=cutoff).exclude(content=b"").update(content=b"")
+
+
+@transaction.atomic
+def facilitator_area_set(*, actor, facilitator, kelurahans) -> list[Kelurahan]:
+    """Set the kelurahan of a facilitator's work area (the office's decision)."""
+    wanted = {k.pk for k in kelurahans}
+    current = set(
+        FacilitatorArea.objects.select_for_update()
+        .filter(facilitator=facilitator)
+        .values_list("kelurahan_id", flat=True)
+    )
+    FacilitatorArea.objects.filter(facilitator=facilitator, kelurahan_id__in=current - wanted).delete()
+    FacilitatorArea.objects.bulk_create(
+        [FacilitatorArea(facilitator=facilitator, kelurahan_id=pk, created_by=actor) for pk in wanted - current],
+        ignore_conflicts=True,
+    )
+    return list(Kelurahan.objects.filter(pk__in=wanted))

@@ -176,27 +176,30 @@ class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
     template_name = "groups/membership_form.html"
 
     def perform(self, form):
-        membership = services.membership_add(actor=self.request.user, kube=self.kube, **form.cleaned_data)
-        checked = services.person_check(
-            nik=membership.person.nik,
-            sex=membership.person.sex,
-            birth_on=membership.person.birth_on,
-            kk=membership.person.kk,
-        )
+        data = form.cleaned_data
+        membership = services.membership_add(actor=self.request.user, kube=self.kube, **data)
+        # The reply speaks of what was typed, never of what was stored before: the NIK
+        # may be a known person's (a former member rejoining).
+        checked = services.person_check(nik=data["nik"], sex=data["sex"], birth_on=data["birth_on"], kk=data["kk"])
         self.warnings = checked["warnings"]
         self.success_message = _("{name} ditambahkan sebagai {role}.").format(
-            name=membership.person.name, role=membership.get_role_display().lower()
+            name=data["name"].strip(), role=membership.get_role_display().lower()
         )
         return membership
 
 
 class MembershipScopedMixin(KubeScopedMixin):
+    """The membership in the URL, among those of this group the user may reach (else 404):
+    a facilitator reaches a person only through an active membership of their group."""
+
     scope = ("kube", "membership")
 
     @cached_property
     def membership(self) -> Membership:
         return get_object_or_404(
-            Membership.objects.select_related("person"), kube=self.kube, pk=self.kwargs["membership_pk"]
+            Membership.objects.visible_to(self.request.user).select_related("person"),
+            kube=self.kube,
+            pk=self.kwargs["membership_pk"],
         )
 
     def get_context_data(self, **kwargs):

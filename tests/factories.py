@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from groups.models import BusinessField, Kelurahan, Kube, Membership, Person, Role, Sex
+from groups.models import BusinessField, FacilitatorArea, Kelurahan, Kube, Membership, Person, Role, Sex
 from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OFFICER
 
 TEST_PASSWORD = "rahasia-uji-123"
@@ -54,6 +54,13 @@ class FacilitatorFactory(UserFactory):
     # Not "pendamping{n}": the personas in conftest.py are pendamping1 and pendamping2.
     username = factory.Sequence(lambda n: f"pendamping_uji{n}")
     role = _with_role(ROLE_FACILITATOR)
+
+
+def work_area(facilitator, *codes: str):
+    """Give `facilitator` these kelurahan (by Kemendagri code) as their work area; returns them."""
+    for code in codes:
+        FacilitatorArea.objects.get_or_create(facilitator=facilitator, kelurahan=Kelurahan.objects.get(code=code))
+    return facilitator
 
 
 class KubeFactory(factory.django.DjangoModelFactory):

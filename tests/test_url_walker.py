@@ -28,6 +28,7 @@ from tests.factories import (
     KubeFactory,
     MembershipFactory,
     OfficerFactory,
+    work_area,
 )
 
 ADMIN, OFFICER, FAC, OTHER, ANON = "admin", "officer", "fac", "other", "anon"
@@ -77,6 +78,8 @@ RULES: dict[str, Rule] = {
     "groups:kube_list": Rule(SIGNED_IN),
     "groups:member_search": Rule(SIGNED_IN),
     "groups:kube_export": Rule(SIGNED_IN, lambda w: {"fmt": "xlsx"}),
+    "groups:facilitator_list": Rule(OFFICE),
+    "groups:facilitator_area": Rule(OFFICE, lambda w: {"user_pk": w.users[FAC].pk}),
     "groups:import": Rule(OFFICE),
     "groups:import_template": Rule(OFFICE),
     "groups:import_apply": Rule(POST_ONLY, lambda w: {"pk": w.upload.pk}),
@@ -140,10 +143,10 @@ RULES: dict[str, Rule] = {
     "formation:proposal_approve": Rule(OFFICE, proposal),
     "formation:proposal_return": Rule(OFFICE, proposal),
     "formation:proposal_reject": Rule(OFFICE, proposal),
-    # Candidate families are the city's pool: every facilitator proposes from it.
+    # Waiting families: each facilitator those of their work area (the candidate lives in fac's).
     "formation:candidate_list": Rule(SIGNED_IN),
     "formation:candidate_create": Rule(SIGNED_IN),
-    "formation:candidate_update": Rule(SIGNED_IN, lambda w: {"pk": w.candidate.pk}),
+    "formation:candidate_update": Rule(GROUP, lambda w: {"pk": w.candidate.pk}),
     "formation:stage_record": Rule(OFFICE, kube),
     "formation:candidate_place": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "candidate_pk": w.candidate.pk}),
     # the project
@@ -188,12 +191,17 @@ def project_patterns() -> list[Pattern]:
 
 
 class World:
-    """One of everything a URL can name, around one group of the facilitator `fac`."""
+    """One of everything a URL can name, around one group of the facilitator `fac`.
+
+    Two facilitators working in different kelurahan (fac in Guntung, other in Tanjung
+    Laut), each with a group, a work area and a waiting family there; and a person who
+    moved from fac's group to other's (`moved_membership` is the ended one in fac's group).
+    """
 
     def __init__(self):
         from finances.models import ReportStatus
         from finances.periods import last_complete_month
-        from groups.models import ImportUpload, ImportUploadStatus
+        from groups.models import ImportUpload, ImportUploadStatus, Kelurahan
         from tests.finances.factories import (
             AssetFactory,
             GrantFactory,
@@ -210,9 +218,16 @@ class World:
             OTHER: FacilitatorFactory(username="pendamping2"),
             ANON: None,
         }
-        self.kube = KubeFactory(facilitator=self.users[FAC], founded_on=dt.date(2019, 1, 10))
-        KubeFactory(facilitator=self.users[OTHER])  # so the other facilitator has a group
+        guntung, tanjung_laut = (Kelurahan.objects.get(code=c) for c in ("64.74.01.1004", "64.74.02.1001"))
+        work_area(self.users[FAC], guntung.code)
+        work_area(self.users[OTHER], tanjung_laut.code)
+        self.kube = KubeFactory(facilitator=self.users[FAC], founded_on=dt.date(2019, 1, 10), kelurahan=guntung)
+        self.other_kube = KubeFactory(facilitator=self.users[OTHER], kelurahan=tanjung_laut)
         self.membership = MembershipFactory(kube=self.kube)
+        self.moved_membership = MembershipFactory(
+            kube=self.kube, joined_on=dt.date(2020, 4, 1), left_on=dt.date(2023, 6, 30), leave_reason="pindah"
+        )
+        MembershipFactory(kube=self.other_kube, person=self.moved_membership.person, joined_on=dt.date(2023, 7, 1))
         last = last_complete_month(timezone.localdate())
         self.report = MonthlyReportFactory(kube=self.kube, period=dt.date(2024, 3, 1), status=ReportStatus.SUBMITTED)
         self.open_period = last
@@ -238,7 +253,8 @@ class World:
 
         self.proposal = ProposalFactory(facilitator=self.users[FAC])
         self.entry = ProposalCandidateFactory(proposal=self.proposal)
-        self.candidate = CandidateFactory()
+        self.candidate = CandidateFactory(kelurahan=self.kube.kelurahan)
+        self.other_candidate = CandidateFactory(kelurahan=self.other_kube.kelurahan)
 
     def make_assessment(self):
         from assessments.services import assess_kube
@@ -325,3 +341,42 @@ def test_admin_pages_only_for_the_admin(client):
             assert status < 500, (pattern.name, persona, status)
             if persona != ADMIN and pattern.name != "admin:login":
                 assert status != 200, (pattern.name, persona)
+
+
+# Every page that names a member, and every page that names a waiting family.
+MEMBER_PAGES = ("groups:member_role", "groups:member_leave", "groups:person_update")
+CANDIDATE_PAGES = {
+    "formation:candidate_update": lambda w, c: {"pk": c.pk},
+    "formation:candidate_place": lambda w, c: {"pk": w.kube.pk, "candidate_pk": c.pk},
+}
+
+
+def test_person_scope_pages_cover_every_pattern_that_names_a_member_or_family():
+    named = {p.name for p in project_patterns() if {"membership_pk", "candidate_pk"} & set(p.params)}
+    named |= {p.name for p in project_patterns() if p.name.startswith("formation:candidate_") and p.params}
+    assert named <= set(MEMBER_PAGES) | set(CANDIDATE_PAGES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_facilitator_gets_404_for_a_moved_person_and_a_family_outside_their_area(client, method):
+    """Through their own group's URL: the old (ended) membership of a person now in
+    another facilitator's group, and a waiting family of another work area: exactly 404."""
+    world = World()
+    client.force_login(world.users[FAC])
+    urls = [
+        reverse(name, kwargs={"pk": world.kube.pk, "membership_pk": world.moved_membership.pk}) for name in MEMBER_PAGES
+    ]
+    # A POST-only action answers GET with 405 to everyone before any lookup: asked by POST only.
+    urls += [
+        reverse(name, kwargs=kwargs(world, world.other_candidate))
+        for name, kwargs in CANDIDATE_PAGES.items()
+        if method == "post" or RULES[name].allowed != POST_ONLY
+    ]
+    data = {"name": "Diubah", "sex": "P", "role": "ketua", "left_on": "2024-01-01", "leave_reason": "lainnya"}
+    answers = {url: getattr(client, method)(url, data).status_code for url in urls}
+    assert set(answers.values()) == {404}, answers
+    world.moved_membership.person.refresh_from_db()
+    world.other_candidate.refresh_from_db()
+    assert world.moved_membership.person.name != "Diubah"
+    assert world.other_candidate.name != "Diubah"

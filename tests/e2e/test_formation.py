@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from formation.models import Proposal, ProposalStatus
 from groups.models import Kube
 from tests.e2e.helpers import sign_in
-from tests.factories import FacilitatorFactory, OfficerFactory
+from tests.factories import FacilitatorFactory, OfficerFactory, work_area
 from tests.formation.factories import CandidateFactory
 
 pytestmark = [
@@ -25,7 +25,8 @@ OLD_NIK = "6474014101600001"  # a woman born 1 January 1960: 60 or more on any d
 
 
 def test_facilitator_proposes_officer_approves_with_exception(live_server, page: Page):
-    facilitator = FacilitatorFactory(username="pendamping1", first_name="Wahyuni")
+    # Her work area, set by the office: Guntung, where the families wait.
+    facilitator = work_area(FacilitatorFactory(username="pendamping1", first_name="Wahyuni"), "64.74.01.1004")
     OfficerFactory(username="petugas", first_name="Rina")
     for index in range(5):
         CandidateFactory(name=f"Keluarga Menunggu {index + 1}", created_by=facilitator, dtks_decile=index + 1)

@@ -20,6 +20,7 @@ from formation.models import (
 )
 from formation.selectors import proposal_review, ranked_candidates
 from groups.models import Kube, KubeStatus, LeaveReason, Membership, Role
+from groups.services import MSG_NIK_REGISTERED_ELSEWHERE
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory
 
 from .factories import TANJUNG_LAUT, CandidateFactory, ProposalCandidateFactory, kelurahan, proposal_with
@@ -287,11 +288,15 @@ def test_placing_a_family_is_a_normal_membership(facilitator, kube):
         services.candidate_place(actor=facilitator, kube=kube, candidate=candidate)
 
 
-def test_placing_refuses_an_active_member_elsewhere(facilitator, kube):
+def test_placing_refuses_an_active_member_elsewhere(facilitator, officer, kube):
+    """The office is told where; the facilitator, whose scope it is not, gets the neutral message."""
     candidate = CandidateFactory()
     MembershipFactory(person=PersonFactory(nik=candidate.nik), kube=KubeFactory(name="KUBE Melati"))
     with pytest.raises(ValidationError, match="masih anggota aktif KUBE Melati"):
+        services.candidate_place(actor=officer, kube=kube, candidate=candidate)
+    with pytest.raises(ValidationError) as refused:
         services.candidate_place(actor=facilitator, kube=kube, candidate=candidate)
+    assert refused.value.messages == [MSG_NIK_REGISTERED_ELSEWHERE]
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.MENUNGGU
 

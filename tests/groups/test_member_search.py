@@ -37,14 +37,17 @@ def test_facilitator_finds_only_own_groups(client_for, other_facilitator, member
     assert "Tidak ada kelompok Anda" in response.content.decode()
 
 
-def test_a_past_member_is_found_too(client_for, facilitator, member):
+def test_a_past_member_is_found_by_the_office_only(client_for, officer, facilitator, member):
+    """A facilitator reaches a person only through an active membership of their group."""
     import datetime as dt
 
     member.left_on = dt.date.today()
     member.leave_reason = "pindah"
     member.save()
-    response = client_for(facilitator).post(URL, {"nik": member.person.nik})
+    response = client_for(officer).post(URL, {"nik": member.person.nik})
     assert [k.pk for k in response.context["kubes"]] == [member.kube_id]
+    response = client_for(facilitator).post(URL, {"nik": member.person.nik})
+    assert response.context["kubes"] == []
 
 
 @pytest.mark.parametrize("nik", ["", "123", "abcdefghijklmnop", "6474" * 5])
