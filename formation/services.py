@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 
 from finances.services import grant_create
 from groups.models import Initiative, Kube, KubeStatus, Role
-from groups.services import kube_create, membership_add
+from groups.services import blanks_dropped, kube_create, membership_add
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
 
 from .models import (
@@ -153,7 +153,7 @@ def candidate_save(*, actor, nik: str, **values: Any) -> Candidate:
             if name in CANDIDATE_FIELDS:
                 setattr(candidate, name, value)
         return _save(candidate, actor)
-    return candidate_update(actor=actor, candidate=candidate, **values)
+    return candidate_update(actor=actor, candidate=candidate, **blanks_dropped(values))
 
 
 @transaction.atomic

@@ -50,6 +50,14 @@ KUBE_FIELDS = (
     "plan",
 )
 PERSON_FIELDS = ("kk", "name", "sex", "birth_on", "phone", "is_dtks", "is_pkh")
+# Optional personal data a form, a waiting family or an import row may leave empty:
+# empty means "not given" and keeps what is stored, never "erase" (issue 13).
+KEPT_WHEN_BLANK = ("kk", "phone", "birth_on")
+
+
+def blanks_dropped(values: dict[str, Any], fields: tuple[str, ...] = KEPT_WHEN_BLANK) -> dict[str, Any]:
+    """`values` without the empty ones among `fields`, so a known person's stored data stays."""
+    return {name: value for name, value in values.items() if name not in fields or value not in ("", None)}
 
 
 def city_code_digits() -> str:
@@ -203,8 +211,8 @@ def membership_add(
         person = Person(nik=checked["nik"], **values)
         person._history_user = actor
         person.save()
-    elif any(getattr(person, field) != value for field, value in values.items()):
-        for field, value in values.items():
+    elif any(getattr(person, field) != value for field, value in blanks_dropped(values).items()):
+        for field, value in blanks_dropped(values).items():
             setattr(person, field, value)
         person._history_user = actor
         person.save()
