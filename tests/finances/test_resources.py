@@ -9,6 +9,7 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 from finances.models import Asset, Grant, Loan, MonthlyReport, Repayment, ReportStatus
+from finances.services import report_reopen
 from groups.models import Sex
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import run_import
@@ -115,11 +116,34 @@ def test_monthly_reports_are_imported_as_verified_and_reimport_changes_nothing(a
     assert counts(again, "laporan_bulanan") == (0, 0, 2, 0)
     assert MonthlyReport.objects.count() == 2
 
+    # A verified report (imported ones are stored verified) changes only after a reopen (issue 13).
     rows[2][2] = 950_000
+    refused = run({"laporan_bulanan": rows}, actor=admin_user)
+    assert errors_of(refused) == ["laporan_bulanan:3:pendapatan: laporan sudah diverifikasi; buka kembali dulu"]
+    february.refresh_from_db()
+    assert (february.income, february.version, february.status) == (900_000, 1, ReportStatus.VERIFIED)
+
+    report_reopen(actor=admin_user, report=february, reason="Angka pendapatan salah ketik.")
     corrected = run({"laporan_bulanan": rows}, actor=admin_user)
     assert counts(corrected, "laporan_bulanan") == (0, 1, 1, 0)
     february.refresh_from_db()
-    assert (february.income, february.version) == (950_000, 2)
+    assert (february.income, february.version) == (950_000, 3)
+    assert (february.status, february.verified_by) == (ReportStatus.VERIFIED, admin_user)
+
+
+def test_import_never_changes_a_report_verified_in_the_app(admin_user, mekar):
+    report = MonthlyReportFactory(
+        kube=mekar, period=D(2016, 3, 1), status=ReportStatus.VERIFIED, income=1_000, expenses=400, notes="Asli"
+    )
+    version = report.version
+    same = ["6474-2014-001", "2016-03", "1.000", "400"] + [None] * 8
+    changed = ["6474-2014-001", "2016-03", "1.000", "400"] + [None] * 7 + ["Diubah"]
+    result = run({"laporan_bulanan": [LAPORAN, same]}, actor=admin_user)
+    assert counts(result, "laporan_bulanan") == (0, 0, 1, 0)
+    result = run({"laporan_bulanan": [LAPORAN, changed]}, actor=admin_user)
+    assert errors_of(result) == ["laporan_bulanan:2:catatan: laporan sudah diverifikasi; buka kembali dulu"]
+    report.refresh_from_db()
+    assert (report.notes, report.version, report.status) == ("Asli", version, ReportStatus.VERIFIED)
 
 
 def test_monthly_report_rows_are_checked_like_the_form(mekar):
