@@ -381,8 +381,9 @@ class LaporanBulananResource(_GroupSheet):
                 if stored is not None and column in values and REPORT_COLUMNS[column] in given
                 if stored[REPORT_COLUMNS[column]] != given[REPORT_COLUMNS[column]]
             ]
-            if differing and stored["status"] == ReportStatus.VERIFIED:
-                # Imported or verified in the app, a verified report changes only after a reopen (issue 13).
+            if differing and stored["is_imported"] and stored["status"] == ReportStatus.VERIFIED:
+                # An imported report is stored verified: it changes only after a reopen (issue 13).
+                # One entered in the app is never changed by an import (next branch), verified or not.
                 errors[differing[0]] = _(MSG_REPORT_VERIFIED)
             elif stored is not None and not stored["is_imported"]:
                 # A report entered in the app: the file may only repeat it (an export read back).

@@ -131,21 +131,6 @@ def test_monthly_reports_are_imported_as_verified_and_reimport_changes_nothing(a
     assert (february.status, february.verified_by) == (ReportStatus.VERIFIED, admin_user)
 
 
-def test_import_never_changes_a_report_verified_in_the_app(admin_user, mekar):
-    report = MonthlyReportFactory(
-        kube=mekar, period=D(2016, 3, 1), status=ReportStatus.VERIFIED, income=1_000, expenses=400, notes="Asli"
-    )
-    version = report.version
-    same = ["6474-2014-001", "2016-03", "1.000", "400"] + [None] * 8
-    changed = ["6474-2014-001", "2016-03", "1.000", "400"] + [None] * 7 + ["Diubah"]
-    result = run({"laporan_bulanan": [LAPORAN, same]}, actor=admin_user)
-    assert counts(result, "laporan_bulanan") == (0, 0, 1, 0)
-    result = run({"laporan_bulanan": [LAPORAN, changed]}, actor=admin_user)
-    assert errors_of(result) == ["laporan_bulanan:2:catatan: laporan sudah diverifikasi; buka kembali dulu"]
-    report.refresh_from_db()
-    assert (report.notes, report.version, report.status) == ("Asli", version, ReportStatus.VERIFIED)
-
-
 def test_monthly_report_rows_are_checked_like_the_form(mekar):
     MonthlyReportFactory(kube=mekar, period=D(2016, 3, 1), status=ReportStatus.DRAFT)
     rows = [
