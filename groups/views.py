@@ -4,6 +4,7 @@ Access: anonymous users are sent to sign in; a signed-in user without the permis
 gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from kube_registry import submissions, versioning
 from kube_registry.list_extensions import decorate_kube_list, kube_list_extensions
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
 from kube_registry.sections import home_view_for, profile_sections
@@ -35,21 +37,53 @@ def fit_errors(exc: ValidationError, form) -> ValidationError:
 
 class ServiceFormMixin:
     """Runs `perform(form)`; a ValidationError from the service lands on the form
-    (on the field it names, or on top of the form if the form has no such field)."""
+    (on the field it names, or on top of the form if the form has no such field).
+
+    Every form carries a one-time `form_token` (kube_registry.submissions): a second
+    POST of the same form saves nothing and goes where the first went. A view that
+    edits a row returns it from `edited_object()`: the form then carries the version
+    it was read at, given to `perform` as `self.form_version` for the service to check
+    (kube_registry.versioning); a stale save keeps the input and takes the current version.
+    """
 
     success_message = ""
+    form_version: int | None = None
+
+    def edited_object(self):
+        return None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields[submissions.FIELD] = submissions.token_field()
+        edited = self.edited_object()
+        if edited is not None:
+            form.fields[versioning.FIELD] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0, initial=edited.version
+            )
+        return form
 
     def form_valid(self, form):
+        token = form.cleaned_data.pop(submissions.FIELD, "")
+        if self.edited_object() is not None:  # else a `version` is the form's own (the monthly report)
+            self.form_version = form.cleaned_data.pop(versioning.FIELD, None)
         try:
-            result = self.perform(form)
+            _result, url = submissions.run_once(
+                user=self.request.user, token=token, perform=lambda: self.perform(form), url_of=self.get_success_url
+            )
+        except submissions.AlreadySubmitted as done:
+            messages.info(self.request, _(submissions.MSG_ALREADY_SAVED))
+            return redirect(done.url or self.request.path)
         except ValidationError as exc:
+            if isinstance(exc, versioning.StaleEdit) and versioning.FIELD in form.fields:
+                form.data = form.data.copy()  # the next save is made knowing the changes listed
+                form.data[form.add_prefix(versioning.FIELD)] = exc.current_version
             form.add_error(None, fit_errors(exc, form))
             return self.form_invalid(form)
         for warning in getattr(self, "warnings", []):
             messages.warning(self.request, warning)
         if self.success_message:
             messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url(result))
+        return redirect(url)
 
 
 class KubeListView(RoleRequiredMixin, FilterView):
