@@ -18,7 +18,7 @@ from kube_registry.nik import mask_id_number, normalize_id_number
 from .models import Kelurahan, Kube, Membership, Person
 
 # Fields the history never lists: bookkeeping, not facts about the group.
-_HISTORY_IGNORED = {"created_at", "updated_at", "id"}
+_HISTORY_IGNORED = {"created_at", "updated_at", "id", "version"}
 _PERSONAL_FIELDS = {"nik", "kk", "phone"}
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
+from kube_registry.versioning import version_bump, version_check
 
 from .models import OFFICER_ROLES, Kube, Membership, Person, Role
 
@@ -103,7 +104,10 @@ def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
 
 
 @transaction.atomic
-def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
+def kube_update(*, actor, kube: Kube, version: int | None = None, **values: Any) -> Kube:
+    """Change a group; `version` is the one its form was read at (None: not checked)."""
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    version_check(kube, version, actor=actor)
     merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
     kube_fields_check(merged)
     changed = False
@@ -112,6 +116,7 @@ def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
             setattr(kube, field, value)
             changed = True
     if changed:  # an unchanged save would write an empty history entry
+        version_bump(kube)
         kube._history_user = actor
         kube.save()
     return kube
@@ -214,28 +219,34 @@ def membership_add(
     elif any(getattr(person, field) != value for field, value in blanks_dropped(values).items()):
         for field, value in blanks_dropped(values).items():
             setattr(person, field, value)
+        version_bump(person)
         person._history_user = actor
         person.save()
     return _save_membership(Membership(person=person, kube=kube, role=role, joined_on=joined_on), actor)
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor, membership: Membership, role: str, version: int | None = None) -> Membership:
     Kube.objects.select_for_update().filter(pk=membership.kube_id).get()
     membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    version_check(membership, version, actor=actor)
     if not membership.is_active:
         raise ValidationError(_(MSG_ALREADY_LEFT))
     if membership.role == role:
         return membership
     _check_role_free(kube=membership.kube, role=role, exclude=membership)
     membership.role = role
+    version_bump(membership)
     return _save_membership(membership, actor)
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, left_on: dt.date, reason: str) -> Membership:
+def membership_end(
+    *, actor, membership: Membership, left_on: dt.date, reason: str, version: int | None = None
+) -> Membership:
     """Record a member leaving; the place can then go to another family."""
     membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    version_check(membership, version, actor=actor)
     if not membership.is_active:
         raise ValidationError(_(MSG_ALREADY_LEFT))
     if membership.joined_on and left_on < membership.joined_on:
@@ -246,12 +257,15 @@ def membership_end(*, actor, membership: Membership, left_on: dt.date, reason: s
         raise ValidationError({"left_on": _(MSG_DATE_IN_FUTURE)})
     membership.left_on = left_on
     membership.leave_reason = reason
+    version_bump(membership)
     return _save_membership(membership, actor)
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **values: Any) -> Person:
+def person_update(*, actor, person: Person, version: int | None = None, **values: Any) -> Person:
     """Correct a person's details; the NIK checks run again against the new values."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    version_check(person, version, actor=actor)
     merged = {field: getattr(person, field) for field in ("nik", *PERSON_FIELDS)} | values
     checked = person_check(nik=merged["nik"], sex=merged["sex"], birth_on=merged["birth_on"], kk=merged["kk"])
     values |= {"nik": checked["nik"], "birth_on": checked["birth_on"], "kk": checked.get("kk", "")}
@@ -263,6 +277,7 @@ def person_update(*, actor, person: Person, **values: Any) -> Person:
             setattr(person, field, value)
             changed = True
     if changed:
+        version_bump(person)
         person._history_user = actor
         person.save()
     return person

@@ -195,10 +195,14 @@ class KubeUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
             "can_assign": self.request.user.has_perm("groups.view_all_kube"),
         }
 
+    def edited_object(self):
+        return self.kube
+
     def perform(self, form):
-        # The ModelForm has already copied the input onto self.kube: reload a clean copy.
-        kube = Kube.objects.get(pk=self.kube.pk)
-        return services.kube_update(actor=self.request.user, kube=kube, **form.cleaned_data)
+        # The ModelForm has already copied the input onto self.kube; the service reloads it.
+        return services.kube_update(
+            actor=self.request.user, kube=self.kube, version=self.form_version, **form.cleaned_data
+        )
 
 
 class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
@@ -240,9 +244,15 @@ class MemberRoleView(MembershipScopedMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         return {"role": self.membership.role}
 
+    def edited_object(self):
+        return self.membership
+
     def perform(self, form):
         membership = services.membership_change_role(
-            actor=self.request.user, membership=self.membership, role=form.cleaned_data["role"]
+            actor=self.request.user,
+            membership=self.membership,
+            role=form.cleaned_data["role"],
+            version=self.form_version,
         )
         self.success_message = _("Jabatan {name} sekarang {role}.").format(
             name=membership.person.name, role=membership.get_role_display().lower()
@@ -255,12 +265,16 @@ class MemberLeaveView(MembershipScopedMixin, ServiceFormMixin, FormView):
     form_class = MemberLeaveForm
     template_name = "groups/membership_leave.html"
 
+    def edited_object(self):
+        return self.membership
+
     def perform(self, form):
         membership = services.membership_end(
             actor=self.request.user,
             membership=self.membership,
             left_on=form.cleaned_data["left_on"],
             reason=form.cleaned_data["leave_reason"],
+            version=self.form_version,
         )
         self.success_message = _("{name} tercatat keluar.").format(name=membership.person.name)
         return membership
@@ -286,6 +300,9 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
             fields += ["nik", "kk"]
         return {f: getattr(person, f) for f in fields}
 
+    def edited_object(self):
+        return self.membership.person
+
     def perform(self, form):
         values = dict(form.cleaned_data)
         if not self.can_see_personal_data:
@@ -293,4 +310,6 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
             for name in ("nik", "kk"):
                 if not values[name]:
                     del values[name]
-        return services.person_update(actor=self.request.user, person=self.membership.person, **values)
+        return services.person_update(
+            actor=self.request.user, person=self.membership.person, version=self.form_version, **values
+        )
