@@ -386,6 +386,9 @@ class ObjectScopedMixin:
     def get_initial(self):
         return {name: getattr(self.object, name) for name in self.form_class.base_fields if hasattr(self.object, name)}
 
+    def edited_object(self):
+        return self.object
+
 
 class GrantCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_grant"
@@ -407,7 +410,9 @@ class GrantUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Bantuan disimpan.")
 
     def perform(self, form):
-        return services.grant_update(actor=self.request.user, grant=self.object, **form.cleaned_data)
+        return services.grant_update(
+            actor=self.request.user, grant=self.object, version=self.form_version, **form.cleaned_data
+        )
 
 
 class AssetCreateView(FinanceFormMixin, FormView):
@@ -430,7 +435,9 @@ class AssetUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Aset disimpan.")
 
     def perform(self, form):
-        return services.asset_update(actor=self.request.user, asset=self.object, **form.cleaned_data)
+        return services.asset_update(
+            actor=self.request.user, asset=self.object, version=self.form_version, **form.cleaned_data
+        )
 
 
 class LoanCreateView(FinanceFormMixin, FormView):
@@ -460,7 +467,9 @@ class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
         return super().get_form_kwargs() | {"kube": self.kube}
 
     def perform(self, form):
-        loan, self.warnings = services.loan_update(actor=self.request.user, loan=self.object, **form.cleaned_data)
+        loan, self.warnings = services.loan_update(
+            actor=self.request.user, loan=self.object, version=self.form_version, **form.cleaned_data
+        )
         return loan
 
     def get_context_data(self, **kwargs):
@@ -477,6 +486,9 @@ class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 
     def get_initial(self):
         return {}
+
+    def edited_object(self):
+        return None  # a new repayment: its loan's version is raised, not checked
 
     def perform(self, form):
         return services.repayment_add(actor=self.request.user, loan=self.object, **form.cleaned_data)
@@ -508,4 +520,6 @@ class ProductUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Produk atau kegiatan disimpan.")
 
     def perform(self, form):
-        return services.product_update(actor=self.request.user, product=self.object, **form.cleaned_data)
+        return services.product_update(
+            actor=self.request.user, product=self.object, version=self.form_version, **form.cleaned_data
+        )
