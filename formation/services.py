@@ -21,6 +21,7 @@ from finances.services import grant_create
 from groups.models import Initiative, Kube, KubeStatus, Role
 from groups.services import blanks_dropped, kube_create, membership_add
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.versioning import version_bump, version_check
 
 from .models import (
     EDITABLE_STATUSES,
@@ -106,6 +107,8 @@ def _day(day: dt.date) -> str:
 
 
 def _save(obj, actor):
+    if obj.pk and hasattr(obj, "version"):  # proposals and families: a form read before is stale
+        version_bump(obj)
     obj._history_user = actor
     obj.save()
     return obj
@@ -157,8 +160,9 @@ def candidate_save(*, actor, nik: str, **values: Any) -> Candidate:
 
 
 @transaction.atomic
-def candidate_update(*, actor, candidate: Candidate, **values: Any) -> Candidate:
+def candidate_update(*, actor, candidate: Candidate, version: int | None = None, **values: Any) -> Candidate:
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    version_check(candidate, version, actor=actor, fields=("nik", *CANDIDATE_FIELDS))
     if "nik" in values:
         values = candidate_values_check(values)
     changed = False
@@ -225,8 +229,9 @@ def _require_editable(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_update(*, actor, proposal: Proposal, **values: Any) -> Proposal:
+def proposal_update(*, actor, proposal: Proposal, version: int | None = None, **values: Any) -> Proposal:
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_editable(proposal)
     proposal_values_check({f: getattr(proposal, f) for f in PROPOSAL_FIELDS} | values)
     changed = False
@@ -293,8 +298,11 @@ def _require_submitted(proposal: Proposal) -> None:
         raise ValidationError(_(MSG_NOT_SUBMITTED).format(status=proposal.get_status_display().lower()))
 
 
-def _decide_with_reason(*, actor, proposal: Proposal, reason: str, status: str, action: str) -> Proposal:
+def _decide_with_reason(
+    *, actor, proposal: Proposal, reason: str, status: str, action: str, version: int | None = None
+) -> Proposal:
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_submitted(proposal)
     if not reason.strip():
         raise ValidationError({"reason": _(MSG_REASON_REQUIRED)})
@@ -305,7 +313,7 @@ def _decide_with_reason(*, actor, proposal: Proposal, reason: str, status: str, 
 
 
 @transaction.atomic
-def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
+def proposal_return(*, actor, proposal: Proposal, reason: str, version: int | None = None) -> Proposal:
     """Back to its authors with a reason; everything on it stays for the next round."""
     return _decide_with_reason(
         actor=actor,
@@ -313,25 +321,32 @@ def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
         reason=reason,
         status=ProposalStatus.DIKEMBALIKAN,
         action=DecisionAction.DIKEMBALIKAN,
+        version=version,
     )
 
 
 @transaction.atomic
-def proposal_reject(*, actor, proposal: Proposal, reason: str) -> Proposal:
+def proposal_reject(*, actor, proposal: Proposal, reason: str, version: int | None = None) -> Proposal:
     """Refused with a reason; its families are free for another proposal."""
     return _decide_with_reason(
-        actor=actor, proposal=proposal, reason=reason, status=ProposalStatus.DITOLAK, action=DecisionAction.DITOLAK
+        actor=actor,
+        proposal=proposal,
+        reason=reason,
+        status=ProposalStatus.DITOLAK,
+        action=DecisionAction.DITOLAK,
+        version=version,
     )
 
 
 @transaction.atomic
-def proposal_approve(*, actor, proposal: Proposal, exception_reason: str = "") -> Kube:
+def proposal_approve(*, actor, proposal: Proposal, exception_reason: str = "", version: int | None = None) -> Kube:
     """The proposal becomes a KUBE: active, founded today, its families members.
 
     Failed checks need `exception_reason` (one reason for the whole proposal, kept
     with the list of checks it covered); a blocking check refuses the approval.
     """
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_submitted(proposal)
     review = proposal_review(proposal)
     if review.blocking:

@@ -164,9 +164,14 @@ class ProposalUpdateView(ProposalScopedMixin, ServiceFormMixin, FormView):
             "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
         }
 
+    def edited_object(self):
+        return self.proposal
+
     def perform(self, form):
         self.success_message = _("Usulan disimpan.")
-        return services.proposal_update(actor=self.request.user, proposal=self.proposal, **form.cleaned_data)
+        return services.proposal_update(
+            actor=self.request.user, proposal=self.proposal, version=self.form_version, **form.cleaned_data
+        )
 
 
 class ProposalDetailView(ProposalScopedMixin, TemplateView):
@@ -292,6 +297,9 @@ class DecisionViewMixin(ProposalScopedMixin, ServiceFormMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"review": proposal_review(self.proposal)}
 
+    def edited_object(self):
+        return self.proposal  # decided as the officer read it
+
 
 class ProposalApproveView(DecisionViewMixin, FormView):
     form_class = ApproveForm
@@ -299,7 +307,10 @@ class ProposalApproveView(DecisionViewMixin, FormView):
 
     def perform(self, form):
         kube = services.proposal_approve(
-            actor=self.request.user, proposal=self.proposal, exception_reason=form.cleaned_data["exception_reason"]
+            actor=self.request.user,
+            proposal=self.proposal,
+            exception_reason=form.cleaned_data["exception_reason"],
+            version=self.form_version,
         )
         self.success_message = _("Usulan disetujui: {name} terdaftar dengan nomor {no}, tahap pelaksanaan.").format(
             name=kube.name, no=kube.no_registrasi
@@ -323,7 +334,12 @@ class ProposalReasonView(DecisionViewMixin, FormView):
         return super().get_context_data(**kwargs) | {"action": self.action}
 
     def perform(self, form):
-        type(self).service(actor=self.request.user, proposal=self.proposal, reason=form.cleaned_data["reason"])
+        type(self).service(
+            actor=self.request.user,
+            proposal=self.proposal,
+            reason=form.cleaned_data["reason"],
+            version=self.form_version,
+        )
         self.success_message = self.message
         return self.proposal
 
@@ -436,6 +452,9 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"candidate": self.candidate}
 
+    def edited_object(self):
+        return self.candidate
+
     def perform(self, form):
         values = {name: form.cleaned_data[name] for name in ("nik", *CANDIDATE_VALUE_FIELDS)}
         if not self.can_see_personal_data:
@@ -447,7 +466,9 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
             other = Candidate.objects.filter(nik=values["nik"]).exclude(pk=self.candidate.pk).first()
             if other is not None:
                 raise ValidationError({"nik": _("NIK ini sudah tercatat untuk {name}.").format(name=other.name)})
-        candidate = services.candidate_update(actor=self.request.user, candidate=self.candidate, **values)
+        candidate = services.candidate_update(
+            actor=self.request.user, candidate=self.candidate, version=self.form_version, **values
+        )
         self.success_message = _("Data {name} disimpan.").format(name=candidate.name)
         return candidate
 
