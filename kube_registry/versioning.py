@@ -90,11 +90,18 @@ def changes_since(obj, record, *, fields=None, can_see_personal_data: bool) -> l
         old, new = getattr(record, field.attname, None), getattr(obj, field.attname, None)
         if old == new:
             continue
+        label = capfirst(str(field.verbose_name))
+        if isinstance(old, dict) and isinstance(new, dict):  # a JSON setting: the keys that changed
+            for key in sorted(set(old) | set(new)):
+                if old.get(key) != new.get(key):
+                    pair = (_display(field, old.get(key)), _display(field, new.get(key)))
+                    out.append(_(MSG_CHANGE).format(label=f"{label} ({key})", old=pair[0], new=pair[1]))
+            continue
         if name in PERSONAL_FIELDS and not can_see_personal_data:
             shown = (_mask(name, old), _mask(name, new))
         else:
             shown = (_display(field, old), _display(field, new))
-        out.append(_(MSG_CHANGE).format(label=capfirst(str(field.verbose_name)), old=shown[0], new=shown[1]))
+        out.append(_(MSG_CHANGE).format(label=label, old=shown[0], new=shown[1]))
     return out
 
 
