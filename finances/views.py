@@ -21,6 +21,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from groups.selectors import kube_queryset
 from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry import submissions
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.values import parse_period
 
@@ -178,6 +179,7 @@ class ReportDetailView(ReportScopedMixin, TemplateView):
             can_review=can_verify and report.status == ReportStatus.SUBMITTED,
             can_reopen=can_verify and report.status == ReportStatus.VERIFIED,
             due_on=report_due_on(report.period),
+            form_token=submissions.token_new(),  # one per page: a double click acts once
             is_late=bool(report.first_submitted_at)
             and timezone.localtime(report.first_submitted_at).date() > report_due_on(report.period),
         )
@@ -189,7 +191,14 @@ def _report_action(request, report_pk: int, action, success: str, **kwargs):
     version = request.POST.get("version")
     try:
         version = int(version) if version else None
-        action(actor=request.user, report=report, version=version, **kwargs)
+        submissions.run_once(
+            user=request.user,
+            token=request.POST.get(submissions.FIELD, "")[:64],
+            perform=lambda: action(actor=request.user, report=report, version=version, **kwargs),
+            url_of=lambda _result: report.get_absolute_url(),
+        )
+    except submissions.AlreadySubmitted:
+        messages.info(request, _(submissions.MSG_ALREADY_SAVED))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

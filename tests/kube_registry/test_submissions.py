@@ -82,3 +82,22 @@ def test_a_refused_save_frees_its_token_for_the_corrected_form(client_for, offic
 def test_old_tokens_are_purged(officer):
     SubmissionToken.objects.create(user=officer, token="a")
     assert tokens_purge(now=dt.datetime(2024, 4, 20, tzinfo=dt.UTC)) == 1
+
+
+def test_double_clicked_report_submit_acts_once_without_a_conflict_message(client_for, facilitator, kube):
+    from finances.models import ReportStatus
+    from tests.finances.factories import MonthlyReportFactory
+
+    report = MonthlyReportFactory(kube=kube, status=ReportStatus.DRAFT)
+    client = client_for(facilitator)
+    page = client.get(report.get_absolute_url())
+    data = {"version": report.version, "form_token": page.context["form_token"]}
+    url = reverse("finances:report_submit", kwargs={"report_pk": report.pk})
+    client.post(url, data)
+    second = client.post(url, data, follow=True)
+    html = second.content.decode()
+    assert "Formulir ini sudah disimpan; tidak disimpan dua kali." in html
+    assert "sudah diubah oleh" not in html
+    report.refresh_from_db()
+    assert (report.status, report.version) == (ReportStatus.SUBMITTED, 2)
+    assert report.history.count() == 2  # created, then submitted once
