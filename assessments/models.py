@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groups.models import Kube
+from kube_registry.versioning import version_field
 
 from . import rubric
 
@@ -57,6 +58,7 @@ class ThresholdSetting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("diubah"), auto_now=True)
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
 
     class Meta:
@@ -173,6 +175,7 @@ class Assessment(models.Model):
     )
     judged_at = models.DateTimeField(_("penilaian petugas pada"), null=True, blank=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
     objects = AssessmentQuerySet.as_manager()
 

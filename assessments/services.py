@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from groups.models import Kube, KubeStatus
+from kube_registry.versioning import version_bump, version_check
 
 from . import rubric
 from .facts import gather
@@ -125,9 +126,12 @@ def record_judgement(
     notes: str,
     final_category: str,
     reason: str,
+    version: int | None = None,
 ) -> Assessment:
     """An officer's scores and final category. A category other than the computed one needs a reason."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    judged = (*JUDGEMENT_FIELDS, "judgement_notes", "final_category", "override_reason")
+    version_check(assessment, version, actor=actor, fields=judged)
     reason = reason.strip()
     if final_category not in Category.values:
         raise ValidationError({"final_category": _("Pilih kategori akhir: tumbuh, berkembang atau mandiri.")})
@@ -148,16 +152,24 @@ def record_judgement(
     assessment.judged_by = actor
     assessment.judged_at = timezone.now()
     assessment._change_reason = reason or _("Penilaian petugas")
+    version_bump(assessment)
+    assessment._history_user = actor
     assessment.full_clean()
     assessment.save()
     return assessment
 
 
 @transaction.atomic
-def update_thresholds(values: dict[str, int], *, actor) -> ThresholdSetting:
-    """Store new thresholds; they apply to assessments run from now on."""
+def update_thresholds(values: dict[str, int], *, actor, version: int | None = None) -> ThresholdSetting:
+    """Store new thresholds; they apply to assessments run from now on.
+
+    `version` is the one the form was read at (0: none stored yet; None: not checked).
+    """
     thresholds = rubric.Thresholds.from_dict(values)
-    setting, _created = ThresholdSetting.objects.select_for_update().get_or_create(pk=1)
+    setting, created = ThresholdSetting.objects.select_for_update().get_or_create(pk=1)
+    if not created:
+        version_check(setting, version, actor=actor, fields=["values"])
+        version_bump(setting)
     setting.values = thresholds.as_dict()
     setting.changed_by = actor
     setting.save()

@@ -9,11 +9,13 @@ from dataclasses import dataclass, fields
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
+from groups.views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import rubric, services
@@ -221,7 +223,7 @@ def threshold_history(limit: int = 50) -> list[dict]:
     return entries[::-1][:limit]
 
 
-class ThresholdsView(RoleRequiredMixin, FormView):
+class ThresholdsView(RoleRequiredMixin, ServiceFormMixin, FormView):
     """GET for whoever may view the thresholds (admins, officers); POST only for admins."""
 
     permission_required = "assessments.view_thresholdsetting"
@@ -244,24 +246,32 @@ class ThresholdsView(RoleRequiredMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"read_only": not self.can_change}
 
-    def form_valid(self, form):
+    @cached_property
+    def setting(self) -> ThresholdSetting | None:
+        return ThresholdSetting.objects.select_related("changed_by").filter(pk=1).first()
+
+    def edited_object(self):
+        return self.setting or ThresholdSetting(version=0)  # 0: nothing stored yet
+
+    def perform(self, form):
         values = {name: form.cleaned_data[name] for name in SPECS}
         if values == services.current_thresholds().as_dict():
             messages.info(self.request, _("Tidak ada perubahan ambang batas."))
-        else:
-            services.update_thresholds(values, actor=self.request.user)
-            messages.success(
-                self.request,
-                _(
-                    "Ambang batas disimpan. Nilai baru berlaku untuk penilaian berikutnya; "
-                    "hasil penilaian yang sudah tersimpan tidak berubah."
-                ),
-            )
-        return redirect("assessments:thresholds")
+            self.success_message = ""
+            return None
+        services.update_thresholds(values, actor=self.request.user, version=self.form_version)
+        self.success_message = _(
+            "Ambang batas disimpan. Nilai baru berlaku untuk penilaian berikutnya; "
+            "hasil penilaian yang sudah tersimpan tidak berubah."
+        )
+        return None
+
+    def get_success_url(self, result=None):
+        return reverse("assessments:thresholds")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {
-            "setting": ThresholdSetting.objects.select_related("changed_by").filter(pk=1).first(),
+            "setting": self.setting,
             "history": threshold_history(),
             "can_change": self.can_change,
             "rubric_version": rubric.RUBRIC_VERSION,

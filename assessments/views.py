@@ -107,10 +107,14 @@ class JudgementView(AssessmentScopedMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"assessment": self.assessment}
 
+    def edited_object(self):
+        return self.assessment
+
     def perform(self, form):
         assessment = services.record_judgement(
             self.assessment,
             actor=self.request.user,
+            version=self.form_version,
             scores=form.scores(),
             notes=form.cleaned_data["judgement_notes"],
             final_category=form.cleaned_data["final_category"],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groups.models import Kube, Membership
+from kube_registry.versioning import version_field
 
 
 def money_field(verbose_name, **kwargs) -> models.BigIntegerField:
@@ -195,6 +196,7 @@ class Grant(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
 
     class Meta:
@@ -229,6 +231,7 @@ class Asset(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = AssetQuerySet.as_manager()
 
@@ -277,6 +280,7 @@ class Loan(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = LoanQuerySet.as_manager()
 
@@ -352,6 +356,7 @@ class Product(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
 
     class Meta:

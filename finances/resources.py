@@ -60,6 +60,7 @@ MSG_PERIOD_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; tidak ad
 MSG_REPORT_FROM_APP = gettext_noop(
     "Laporan {month} sudah diisi melalui aplikasi (status: {status}); ubah laporan itu di aplikasi, bukan lewat impor."
 )
+MSG_REPORT_VERIFIED = gettext_noop("laporan sudah diverifikasi; buka kembali dulu")
 MSG_NIK_FORMAT = gettext_noop("NIK harus 16 digit angka.")
 MSG_NIK_UNKNOWN = gettext_noop("NIK {nik} tidak terdaftar sebagai anggota KUBE mana pun.")
 MSG_NOT_MEMBER_ON = gettext_noop("NIK {nik} bukan anggota KUBE mana pun pada tanggal pinjam {date}.")
@@ -374,7 +375,17 @@ class LaporanBulananResource(_GroupSheet):
                 for column, value in values.items()
                 if column in REPORT_COLUMNS and value not in (None, "")
             }
-            if stored is not None and not stored["is_imported"]:
+            differing = [
+                column
+                for column in REPORT_COLUMNS
+                if stored is not None and column in values and REPORT_COLUMNS[column] in given
+                if stored[REPORT_COLUMNS[column]] != given[REPORT_COLUMNS[column]]
+            ]
+            if differing and stored["is_imported"] and stored["status"] == ReportStatus.VERIFIED:
+                # An imported report is stored verified: it changes only after a reopen (issue 13).
+                # One entered in the app is never changed by an import (next branch), verified or not.
+                errors[differing[0]] = _(MSG_REPORT_VERIFIED)
+            elif stored is not None and not stored["is_imported"]:
                 # A report entered in the app: the file may only repeat it (an export read back).
                 current = {f: stored[f] for f in REPORT_DEFAULTS}
                 if any(current[f] != value for f, value in given.items()):
@@ -390,7 +401,7 @@ class LaporanBulananResource(_GroupSheet):
                 if not errors:
                     current = {f: stored[f] for f in REPORT_DEFAULTS} if stored else None
                     plan = _Plan(number, kube, final, pk=stored["pk"] if stored else None, current=current)
-                    plan.extra = {"period": period, "version": stored["version"] if stored else 0}
+                    plan.extra = {"period": period, "version": stored["version"] if stored else 0, "actor": ctx.actor}
         self._finish_row(number, plan, errors, ctx)
 
     def new_row(self, plan: _Plan, ctx: ImportContext) -> dict[str, Any]:
@@ -407,7 +418,15 @@ class LaporanBulananResource(_GroupSheet):
 
     def changed_row(self, plan: _Plan) -> dict[str, Any]:
         # Optimistic locking holds for imports too: a form opened before sees a conflict.
-        return {**plan.changes, "version": plan.extra["version"] + 1}
+        # Only a reopened imported report reaches here changed; the import's correction
+        # stores it verified again, as every imported report is (contract 3).
+        return {
+            **plan.changes,
+            "version": plan.extra["version"] + 1,
+            "status": ReportStatus.VERIFIED,
+            "verified_by_id": getattr(plan.extra["actor"], "pk", None),
+            "verified_at": timezone.now(),
+        }
 
 
 # --- pinjaman ---------------------------------------------------------------------------

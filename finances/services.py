@@ -23,6 +23,7 @@ from django.utils.translation import gettext_noop
 
 from groups.models import Kube, Membership
 from kube_registry.values import format_rupiah
+from kube_registry.versioning import version_bump, version_check
 
 from .models import (
     Asset,
@@ -445,10 +446,12 @@ def grant_create(*, actor, kube: Kube, **values: Any) -> Grant:
 
 
 @transaction.atomic
-def grant_update(*, actor, grant: Grant, **values: Any) -> Grant:
+def grant_update(*, actor, grant: Grant, version: int | None = None, **values: Any) -> Grant:
     grant = Grant.objects.select_for_update().get(pk=grant.pk)
+    version_check(grant, version, actor=actor, fields=GRANT_FIELDS)
     grant_check({f: getattr(grant, f) for f in GRANT_FIELDS} | values)
     if _apply(grant, values, GRANT_FIELDS):
+        version_bump(grant)
         _save(grant, actor, duplicate_detail=str(grant))
     return grant
 
@@ -471,10 +474,12 @@ def asset_create(*, actor, kube: Kube, **values: Any) -> Asset:
 
 
 @transaction.atomic
-def asset_update(*, actor, asset: Asset, **values: Any) -> Asset:
+def asset_update(*, actor, asset: Asset, version: int | None = None, **values: Any) -> Asset:
     asset = Asset.objects.select_for_update().get(pk=asset.pk)
+    version_check(asset, version, actor=actor, fields=ASSET_FIELDS)
     asset_check({f: getattr(asset, f) for f in ASSET_FIELDS} | values)
     if _apply(asset, values, ASSET_FIELDS):
+        version_bump(asset)
         _save(asset, actor, duplicate_detail=f"{asset.name} ({asset.acquired_on:%d-%m-%Y})")
     return asset
 
@@ -505,11 +510,13 @@ def product_create(*, actor, kube: Kube, **values: Any) -> Product:
 
 
 @transaction.atomic
-def product_update(*, actor, product: Product, **values: Any) -> Product:
+def product_update(*, actor, product: Product, version: int | None = None, **values: Any) -> Product:
     product = Product.objects.select_for_update().get(pk=product.pk)
+    version_check(product, version, actor=actor, fields=PRODUCT_FIELDS)
     values = _product_months(dict(values))
     product_check({f: getattr(product, f) for f in PRODUCT_FIELDS} | values)
     if _apply(product, values, PRODUCT_FIELDS):
+        version_bump(product)
         _save(product, actor, duplicate_detail=product.name)
     return product
 
@@ -563,14 +570,23 @@ def loan_create(
 
 @transaction.atomic
 def loan_update(
-    *, actor, loan: Loan, amount: int, lent_on: dt.date, due_on: dt.date | None = None, note: str = ""
+    *,
+    actor,
+    loan: Loan,
+    amount: int,
+    lent_on: dt.date,
+    due_on: dt.date | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> tuple[Loan, list[str]]:
     loan = Loan.objects.select_for_update().select_related("membership__person").get(pk=loan.pk)
+    version_check(loan, version, actor=actor, fields=("amount", "lent_on", "due_on", "note", "repaid_on"))
     due_on = due_on or loan_default_due_on(lent_on)
     loan_check({"amount": amount, "lent_on": lent_on, "due_on": due_on})
     values = {"amount": amount, "lent_on": lent_on, "due_on": due_on, "note": note.strip()}
     if _apply(loan, values, tuple(values)):
         loan.repaid_on = _repaid_on(loan, sum(r.amount for r in loan.repayments.all()))
+        version_bump(loan)
         _save(loan, actor, duplicate_detail=str(loan))
     return loan, loan_warnings(amount)
 
@@ -611,8 +627,10 @@ def repayment_add(*, actor, loan: Loan, paid_on: dt.date, amount: int) -> Repaym
     repayment = Repayment(loan=loan, paid_on=paid_on, amount=amount)
     repayment._history_user = actor
     repayment.save()
+    # A repayment changes what is owed: a loan form read before it is stale.
+    version_bump(loan)
     if repaid + amount >= loan.amount:
         loan.repaid_on = max(paid_on, *loan.repayments.values_list("paid_on", flat=True))
-        loan._history_user = actor
-        loan.save()
+    loan._history_user = actor
+    loan.save()
     return repayment

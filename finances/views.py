@@ -21,6 +21,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from groups.selectors import kube_queryset
 from groups.views import KubeScopedMixin, ServiceFormMixin
+from kube_registry import submissions
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.values import parse_period
 
@@ -175,6 +176,7 @@ class ReportDetailView(ReportScopedMixin, TemplateView):
             can_review=can_verify and report.status == ReportStatus.SUBMITTED,
             can_reopen=can_verify and report.status == ReportStatus.VERIFIED,
             due_on=report_due_on(report.period),
+            form_token=submissions.token_new(),  # one per page: a double click acts once
             is_late=bool(report.first_submitted_at)
             and timezone.localtime(report.first_submitted_at).date() > report_due_on(report.period),
         )
@@ -196,7 +198,16 @@ class ReportActionView(ReportScopedMixin, View):
         version = request.POST.get("version")
         try:
             version = int(version) if version else None
-            type(self).action(actor=request.user, report=report, version=version, **self.action_kwargs())
+            submissions.run_once(
+                user=request.user,
+                token=request.POST.get(submissions.FIELD, "")[:64],
+                perform=lambda: type(self).action(
+                    actor=request.user, report=report, version=version, **self.action_kwargs()
+                ),
+                url_of=lambda _result: report.get_absolute_url(),
+            )
+        except submissions.AlreadySubmitted:
+            messages.info(request, _(submissions.MSG_ALREADY_SAVED))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -384,6 +395,9 @@ class ObjectScopedMixin:
     def get_initial(self):
         return {name: getattr(self.object, name) for name in self.form_class.base_fields if hasattr(self.object, name)}
 
+    def edited_object(self):
+        return self.object
+
 
 class GrantCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_grant"
@@ -405,7 +419,9 @@ class GrantUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Bantuan disimpan.")
 
     def perform(self, form):
-        return services.grant_update(actor=self.request.user, grant=self.object, **form.cleaned_data)
+        return services.grant_update(
+            actor=self.request.user, grant=self.object, version=self.form_version, **form.cleaned_data
+        )
 
 
 class AssetCreateView(FinanceFormMixin, FormView):
@@ -428,7 +444,9 @@ class AssetUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Aset disimpan.")
 
     def perform(self, form):
-        return services.asset_update(actor=self.request.user, asset=self.object, **form.cleaned_data)
+        return services.asset_update(
+            actor=self.request.user, asset=self.object, version=self.form_version, **form.cleaned_data
+        )
 
 
 class LoanCreateView(FinanceFormMixin, FormView):
@@ -458,7 +476,9 @@ class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
         return super().get_form_kwargs() | {"kube": self.kube}
 
     def perform(self, form):
-        loan, self.warnings = services.loan_update(actor=self.request.user, loan=self.object, **form.cleaned_data)
+        loan, self.warnings = services.loan_update(
+            actor=self.request.user, loan=self.object, version=self.form_version, **form.cleaned_data
+        )
         return loan
 
     def get_context_data(self, **kwargs):
@@ -475,6 +495,9 @@ class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 
     def get_initial(self):
         return {}
+
+    def edited_object(self):
+        return None  # a new repayment: its loan's version is raised, not checked
 
     def perform(self, form):
         return services.repayment_add(actor=self.request.user, loan=self.object, **form.cleaned_data)
@@ -506,4 +529,6 @@ class ProductUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     success_message = _("Produk atau kegiatan disimpan.")
 
     def perform(self, form):
-        return services.product_update(actor=self.request.user, product=self.object, **form.cleaned_data)
+        return services.product_update(
+            actor=self.request.user, product=self.object, version=self.form_version, **form.cleaned_data
+        )

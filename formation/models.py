@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from finances.models import GrantSource
 from groups.models import AreaType, BusinessField, FacilitatorArea, Kelurahan, Kube, Role, Sex
 from kube_registry.roles import is_facilitator
+from kube_registry.versioning import version_field
 
 
 class Willingness(models.TextChoices):
@@ -102,6 +103,7 @@ class Candidate(models.Model):
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = CandidateQuerySet.as_manager()
 
@@ -195,6 +197,7 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = ProposalQuerySet.as_manager()
 

@@ -19,8 +19,15 @@ from django.utils.translation import gettext_noop
 
 from finances.services import grant_create
 from groups.models import Initiative, Kube, KubeStatus, Role, work_area
-from groups.services import MSG_NIK_REGISTERED_ELSEWHERE, kube_create, membership_add, nik_reachable_check
+from groups.services import (
+    MSG_NIK_REGISTERED_ELSEWHERE,
+    blanks_dropped,
+    kube_create,
+    membership_add,
+    nik_reachable_check,
+)
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.versioning import version_bump, version_check
 
 from .models import (
     EDITABLE_STATUSES,
@@ -110,6 +117,8 @@ def _day(day: dt.date) -> str:
 
 
 def _save(obj, actor):
+    if obj.pk and hasattr(obj, "version"):  # proposals and families: a form read before is stale
+        version_bump(obj)
     obj._history_user = actor
     obj.save()
     return obj
@@ -195,14 +204,15 @@ def candidate_save(*, actor, nik: str, **values: Any) -> Candidate:
             if name in CANDIDATE_FIELDS:
                 setattr(candidate, name, value)
         return _save(candidate, actor)
-    return candidate_update(actor=actor, candidate=candidate, **values)
+    return candidate_update(actor=actor, candidate=candidate, **blanks_dropped(values))
 
 
 @transaction.atomic
-def candidate_update(*, actor, candidate: Candidate, **values: Any) -> Candidate:
+def candidate_update(*, actor, candidate: Candidate, version: int | None = None, **values: Any) -> Candidate:
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if not _reachable(actor, candidate):
         raise ValidationError(_(MSG_NIK_REGISTERED_ELSEWHERE))
+    version_check(candidate, version, actor=actor, fields=("nik", *CANDIDATE_FIELDS))
     if "nik" in values:
         values = candidate_values_check(values)
         if values["nik"] != candidate.nik:
@@ -274,8 +284,9 @@ def _require_editable(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_update(*, actor, proposal: Proposal, **values: Any) -> Proposal:
+def proposal_update(*, actor, proposal: Proposal, version: int | None = None, **values: Any) -> Proposal:
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_editable(proposal)
     proposal_values_check({f: getattr(proposal, f) for f in PROPOSAL_FIELDS} | values)
     if "kelurahan" in values and values["kelurahan"] != proposal.kelurahan:
@@ -346,8 +357,11 @@ def _require_submitted(proposal: Proposal) -> None:
         raise ValidationError(_(MSG_NOT_SUBMITTED).format(status=proposal.get_status_display().lower()))
 
 
-def _decide_with_reason(*, actor, proposal: Proposal, reason: str, status: str, action: str) -> Proposal:
+def _decide_with_reason(
+    *, actor, proposal: Proposal, reason: str, status: str, action: str, version: int | None = None
+) -> Proposal:
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_submitted(proposal)
     if not reason.strip():
         raise ValidationError({"reason": _(MSG_REASON_REQUIRED)})
@@ -358,7 +372,7 @@ def _decide_with_reason(*, actor, proposal: Proposal, reason: str, status: str, 
 
 
 @transaction.atomic
-def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
+def proposal_return(*, actor, proposal: Proposal, reason: str, version: int | None = None) -> Proposal:
     """Back to its authors with a reason; everything on it stays for the next round."""
     return _decide_with_reason(
         actor=actor,
@@ -366,25 +380,32 @@ def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
         reason=reason,
         status=ProposalStatus.DIKEMBALIKAN,
         action=DecisionAction.DIKEMBALIKAN,
+        version=version,
     )
 
 
 @transaction.atomic
-def proposal_reject(*, actor, proposal: Proposal, reason: str) -> Proposal:
+def proposal_reject(*, actor, proposal: Proposal, reason: str, version: int | None = None) -> Proposal:
     """Refused with a reason; its families are free for another proposal."""
     return _decide_with_reason(
-        actor=actor, proposal=proposal, reason=reason, status=ProposalStatus.DITOLAK, action=DecisionAction.DITOLAK
+        actor=actor,
+        proposal=proposal,
+        reason=reason,
+        status=ProposalStatus.DITOLAK,
+        action=DecisionAction.DITOLAK,
+        version=version,
     )
 
 
 @transaction.atomic
-def proposal_approve(*, actor, proposal: Proposal, exception_reason: str = "") -> Kube:
+def proposal_approve(*, actor, proposal: Proposal, exception_reason: str = "", version: int | None = None) -> Kube:
     """The proposal becomes a KUBE: active, founded today, its families members.
 
     Failed checks need `exception_reason` (one reason for the whole proposal, kept
     with the list of checks it covered); a blocking check refuses the approval.
     """
     proposal = _lock(proposal)
+    version_check(proposal, version, actor=actor, fields=(*PROPOSAL_FIELDS, "status"))
     _require_submitted(proposal)
     review = proposal_review(proposal)
     if review.blocking:

@@ -166,9 +166,14 @@ class ProposalUpdateView(ProposalScopedMixin, ServiceFormMixin, FormView):
             "kelurahans": work_area(self.request.user) | Kelurahan.objects.filter(pk=self.proposal.kelurahan_id),
         }
 
+    def edited_object(self):
+        return self.proposal
+
     def perform(self, form):
         self.success_message = _("Usulan disimpan.")
-        return services.proposal_update(actor=self.request.user, proposal=self.proposal, **form.cleaned_data)
+        return services.proposal_update(
+            actor=self.request.user, proposal=self.proposal, version=self.form_version, **form.cleaned_data
+        )
 
 
 class ProposalDetailView(ProposalScopedMixin, TemplateView):
@@ -302,6 +307,9 @@ class DecisionViewMixin(ProposalScopedMixin, ServiceFormMixin):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"review": proposal_review(self.proposal)}
 
+    def edited_object(self):
+        return self.proposal  # decided as the officer read it
+
 
 class ProposalApproveView(DecisionViewMixin, FormView):
     form_class = ApproveForm
@@ -309,7 +317,10 @@ class ProposalApproveView(DecisionViewMixin, FormView):
 
     def perform(self, form):
         kube = services.proposal_approve(
-            actor=self.request.user, proposal=self.proposal, exception_reason=form.cleaned_data["exception_reason"]
+            actor=self.request.user,
+            proposal=self.proposal,
+            exception_reason=form.cleaned_data["exception_reason"],
+            version=self.form_version,
         )
         self.success_message = _("Usulan disetujui: {name} terdaftar dengan nomor {no}, tahap pelaksanaan.").format(
             name=kube.name, no=kube.no_registrasi
@@ -333,7 +344,12 @@ class ProposalReasonView(DecisionViewMixin, FormView):
         return super().get_context_data(**kwargs) | {"action": self.action}
 
     def perform(self, form):
-        type(self).service(actor=self.request.user, proposal=self.proposal, reason=form.cleaned_data["reason"])
+        type(self).service(
+            actor=self.request.user,
+            proposal=self.proposal,
+            reason=form.cleaned_data["reason"],
+            version=self.form_version,
+        )
         self.success_message = self.message
         return self.proposal
 
@@ -453,13 +469,18 @@ class CandidateUpdateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"candidate": self.candidate}
 
+    def edited_object(self):
+        return self.candidate
+
     def perform(self, form):
         values = {name: form.cleaned_data[name] for name in ("nik", *CANDIDATE_VALUE_FIELDS)}
         if not self.can_see_personal_data:
             for name in CandidateForm.MASKED_FIELDS:  # left empty: unchanged
                 if values[name] in (None, ""):
                     del values[name]
-        candidate = services.candidate_update(actor=self.request.user, candidate=self.candidate, **values)
+        candidate = services.candidate_update(
+            actor=self.request.user, candidate=self.candidate, version=self.form_version, **values
+        )
         self.success_message = _("Data {name} disimpan.").format(name=candidate.name)
         return candidate
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kube_registry.roles import is_facilitator
+from kube_registry.versioning import version_field
 
 
 class Kecamatan(models.Model):
@@ -117,6 +118,7 @@ class Kube(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = KubeQuerySet.as_manager()
 
@@ -165,6 +167,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
 
     class Meta:
@@ -231,6 +234,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = MembershipQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from kube_registry.nik import normalize_id_number
 from .models import Kelurahan, Kube, Membership, Person
 
 # Fields the history never lists: bookkeeping, not facts about the group.
-_HISTORY_IGNORED = {"created_at", "updated_at", "id"}
+_HISTORY_IGNORED = {"created_at", "updated_at", "id", "version"}
 # Shown by the masking rule (kube_registry.masking.present_personal, same names).
 _PERSONAL_FIELDS = frozenset({"nik", "kk", "phone", "birth_on"})
 

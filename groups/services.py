@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
+from kube_registry.versioning import version_bump, version_check
 
 from .models import OFFICER_ROLES, FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
 
@@ -57,6 +58,14 @@ KUBE_FIELDS = (
     "plan",
 )
 PERSON_FIELDS = ("kk", "name", "sex", "birth_on", "phone", "is_dtks", "is_pkh")
+# Optional personal data a form, a waiting family or an import row may leave empty:
+# empty means "not given" and keeps what is stored, never "erase" (issue 13).
+KEPT_WHEN_BLANK = ("kk", "phone", "birth_on")
+
+
+def blanks_dropped(values: dict[str, Any], fields: tuple[str, ...] = KEPT_WHEN_BLANK) -> dict[str, Any]:
+    """`values` without the empty ones among `fields`, so a known person's stored data stays."""
+    return {name: value for name, value in values.items() if name not in fields or value not in ("", None)}
 
 
 def sees_every_person(actor) -> bool:
@@ -117,7 +126,10 @@ def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
 
 
 @transaction.atomic
-def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
+def kube_update(*, actor, kube: Kube, version: int | None = None, **values: Any) -> Kube:
+    """Change a group; `version` is the one its form was read at (None: not checked)."""
+    kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    version_check(kube, version, actor=actor)
     merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
     kube_fields_check(merged)
     changed = False
@@ -126,6 +138,7 @@ def kube_update(*, actor, kube: Kube, **values: Any) -> Kube:
             setattr(kube, field, value)
             changed = True
     if changed:  # an unchanged save would write an empty history entry
+        version_bump(kube)
         kube._history_user = actor
         kube.save()
     return kube
@@ -229,31 +242,37 @@ def membership_add(
         person = Person(nik=checked["nik"], **values)
         person._history_user = actor
         person.save()
-    elif any(getattr(person, field) != value for field, value in values.items()):
-        for field, value in values.items():
+    elif any(getattr(person, field) != value for field, value in blanks_dropped(values).items()):
+        for field, value in blanks_dropped(values).items():
             setattr(person, field, value)
+        version_bump(person)
         person._history_user = actor
         person.save()
     return _save_membership(Membership(person=person, kube=kube, role=role, joined_on=joined_on), actor)
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_change_role(*, actor, membership: Membership, role: str, version: int | None = None) -> Membership:
     Kube.objects.select_for_update().filter(pk=membership.kube_id).get()
     membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    version_check(membership, version, actor=actor)
     if not membership.is_active:
         raise ValidationError(_(MSG_ALREADY_LEFT))
     if membership.role == role:
         return membership
     _check_role_free(kube=membership.kube, role=role, exclude=membership)
     membership.role = role
+    version_bump(membership)
     return _save_membership(membership, actor)
 
 
 @transaction.atomic
-def membership_end(*, actor, membership: Membership, left_on: dt.date, reason: str) -> Membership:
+def membership_end(
+    *, actor, membership: Membership, left_on: dt.date, reason: str, version: int | None = None
+) -> Membership:
     """Record a member leaving; the place can then go to another family."""
     membership = Membership.objects.select_for_update().select_related("kube", "person").get(pk=membership.pk)
+    version_check(membership, version, actor=actor)
     if not membership.is_active:
         raise ValidationError(_(MSG_ALREADY_LEFT))
     if membership.joined_on and left_on < membership.joined_on:
@@ -264,12 +283,15 @@ def membership_end(*, actor, membership: Membership, left_on: dt.date, reason: s
         raise ValidationError({"left_on": _(MSG_DATE_IN_FUTURE)})
     membership.left_on = left_on
     membership.leave_reason = reason
+    version_bump(membership)
     return _save_membership(membership, actor)
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **values: Any) -> Person:
+def person_update(*, actor, person: Person, version: int | None = None, **values: Any) -> Person:
     """Correct a person's details; the NIK checks run again against the new values."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    version_check(person, version, actor=actor)
     merged = {field: getattr(person, field) for field in ("nik", *PERSON_FIELDS)} | values
     checked = person_check(nik=merged["nik"], sex=merged["sex"], birth_on=merged["birth_on"], kk=merged["kk"])
     values |= {"nik": checked["nik"], "birth_on": checked["birth_on"], "kk": checked.get("kk", "")}
@@ -281,6 +303,7 @@ def person_update(*, actor, person: Person, **values: Any) -> Person:
             setattr(person, field, value)
             changed = True
     if changed:
+        version_bump(person)
         person._history_user = actor
         person.save()
     return person

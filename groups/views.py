@@ -4,6 +4,7 @@ Access: anonymous users are sent to sign in; a signed-in user without the permis
 gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from kube_registry import submissions, versioning
 from kube_registry.list_extensions import decorate_kube_list, kube_list_extensions
 from kube_registry.masking import can_see_personal_data, mask_validation_error
 from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
@@ -36,21 +38,53 @@ def fit_errors(exc: ValidationError, form) -> ValidationError:
 
 class ServiceFormMixin:
     """Runs `perform(form)`; a ValidationError from the service lands on the form
-    (on the field it names, or on top of the form if the form has no such field)."""
+    (on the field it names, or on top of the form if the form has no such field).
+
+    Every form carries a one-time `form_token` (kube_registry.submissions): a second
+    POST of the same form saves nothing and goes where the first went. A view that
+    edits a row returns it from `edited_object()`: the form then carries the version
+    it was read at, given to `perform` as `self.form_version` for the service to check
+    (kube_registry.versioning); a stale save keeps the input and takes the current version.
+    """
 
     success_message = ""
+    form_version: int | None = None
+
+    def edited_object(self):
+        return None
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields[submissions.FIELD] = submissions.token_field()
+        edited = self.edited_object()
+        if edited is not None:
+            form.fields[versioning.FIELD] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0, initial=edited.version
+            )
+        return form
 
     def form_valid(self, form):
+        token = form.cleaned_data.pop(submissions.FIELD, "")
+        if self.edited_object() is not None:  # else a `version` is the form's own (the monthly report)
+            self.form_version = form.cleaned_data.pop(versioning.FIELD, None)
         try:
-            result = self.perform(form)
+            _result, url = submissions.run_once(
+                user=self.request.user, token=token, perform=lambda: self.perform(form), url_of=self.get_success_url
+            )
+        except submissions.AlreadySubmitted as done:
+            messages.info(self.request, _(submissions.MSG_ALREADY_SAVED))
+            return redirect(done.url or self.request.path)
         except ValidationError as exc:
+            if isinstance(exc, versioning.StaleEdit) and versioning.FIELD in form.fields:
+                form.data = form.data.copy()  # the next save is made knowing the changes listed
+                form.data[form.add_prefix(versioning.FIELD)] = exc.current_version
             form.add_error(None, fit_errors(exc, form))
             return self.form_invalid(form)
         for warning in getattr(self, "warnings", []):
             messages.warning(self.request, warning)
         if self.success_message:
             messages.success(self.request, self.success_message)
-        return redirect(self.get_success_url(result))
+        return redirect(url)
 
 
 class KubeListView(RoleRequiredMixin, FilterView):
@@ -164,10 +198,14 @@ class KubeUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
             "can_assign": self.request.user.has_perm("groups.view_all_kube"),
         }
 
+    def edited_object(self):
+        return self.kube
+
     def perform(self, form):
-        # The ModelForm has already copied the input onto self.kube: reload a clean copy.
-        kube = Kube.objects.get(pk=self.kube.pk)
-        return services.kube_update(actor=self.request.user, kube=kube, **form.cleaned_data)
+        # The ModelForm has already copied the input onto self.kube; the service reloads it.
+        return services.kube_update(
+            actor=self.request.user, kube=self.kube, version=self.form_version, **form.cleaned_data
+        )
 
 
 class MemberAddView(KubeScopedMixin, ServiceFormMixin, FormView):
@@ -214,9 +252,15 @@ class MemberRoleView(MembershipScopedMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         return {"role": self.membership.role}
 
+    def edited_object(self):
+        return self.membership
+
     def perform(self, form):
         membership = services.membership_change_role(
-            actor=self.request.user, membership=self.membership, role=form.cleaned_data["role"]
+            actor=self.request.user,
+            membership=self.membership,
+            role=form.cleaned_data["role"],
+            version=self.form_version,
         )
         self.success_message = _("Jabatan {name} sekarang {role}.").format(
             name=membership.person.name, role=membership.get_role_display().lower()
@@ -229,12 +273,16 @@ class MemberLeaveView(MembershipScopedMixin, ServiceFormMixin, FormView):
     form_class = MemberLeaveForm
     template_name = "groups/membership_leave.html"
 
+    def edited_object(self):
+        return self.membership
+
     def perform(self, form):
         membership = services.membership_end(
             actor=self.request.user,
             membership=self.membership,
             left_on=form.cleaned_data["left_on"],
             reason=form.cleaned_data["leave_reason"],
+            version=self.form_version,
         )
         self.success_message = _("{name} tercatat keluar.").format(name=membership.person.name)
         return membership
@@ -262,6 +310,9 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
             fields += ["nik", "kk", "birth_on", "phone"]
         return {f: getattr(person, f) for f in fields}
 
+    def edited_object(self):
+        return self.membership.person
+
     def perform(self, form):
         values = dict(form.cleaned_data)
         if not self.can_see_personal_data:
@@ -270,8 +321,12 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
                 if values[name] in (None, ""):
                     del values[name]
             try:
-                return services.person_update(actor=self.request.user, person=self.membership.person, **values)
+                return services.person_update(
+                    actor=self.request.user, person=self.membership.person, version=self.form_version, **values
+                )
             except ValidationError as exc:
                 # The NIK checks quote the stored NIK's date; a masked user may not read it.
                 raise mask_validation_error(exc) from None
-        return services.person_update(actor=self.request.user, person=self.membership.person, **values)
+        return services.person_update(
+            actor=self.request.user, person=self.membership.person, version=self.form_version, **values
+        )

@@ -917,9 +917,15 @@ def update_with_history(ctx: "ImportContext", model, changes: dict[int, dict[str
             for name in table.auto_now:
                 values[name] = now
         groups.setdefault(tuple(sorted(values)), []).append(pk)
+    # A versioned row (kube_registry.versioning) goes up one version, unless the resource
+    # sets it: an edit form read before the import is then stale.
+    bump = "version" in table.columns
     with connection.cursor() as cursor:
         for attnames, pks in groups.items():
             assignments = ", ".join(f"{table.quote(table.columns[name])} = %s" for name in attnames)
+            if bump and "version" not in attnames:
+                version = table.quote(table.columns["version"])
+                assignments += f", {version} = {version} + 1"
             sql = f"UPDATE {table.quoted} SET {assignments} WHERE {table.quote(table.pk.column)} = %s"
             params = [[table.adapt(name, changes[pk][name]) for name in attnames] + [pk] for pk in pks]
             cursor.executemany(sql, params)

@@ -80,3 +80,24 @@ def export_record(
         group_count=group_count,
         query=query[:500],
     )
+
+
+class SubmissionToken(models.Model):
+    """A create form's one-time token, claimed by its first POST (kube_registry.submissions).
+
+    In the database, so a double-clicked submit that two app servers receive still
+    creates once: the second insert meets the unique constraint.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("token formulir")
+        verbose_name_plural = _("token formulir")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="submission_token_once_per_user")]
+
+    def __str__(self):
+        return self.token

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from groups.models import Kube
+from kube_registry.versioning import version_field
 
 
 def partner_name_key(name: str) -> str:
@@ -68,6 +69,7 @@ class Partner(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
 
     class Meta:
@@ -111,6 +113,7 @@ class Partnership(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
+    version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords()
     objects = PartnershipQuerySet.as_manager()
 

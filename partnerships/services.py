@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from groups.models import Kube
+from kube_registry.versioning import version_bump, version_check
 
 from .models import (
     FORM_FIELDS,
@@ -100,6 +101,8 @@ def _check_kind(kind: str) -> None:
 
 
 def _save_partner(partner: Partner, actor) -> Partner:
+    if partner.pk:
+        version_bump(partner)
     partner._history_user = actor
     try:
         with transaction.atomic():
@@ -122,8 +125,9 @@ def partner_create(*, actor, name: str, kind: str, contact: str = "", notes: str
 
 
 @transaction.atomic
-def partner_update(*, actor, partner: Partner, **values) -> Partner:
+def partner_update(*, actor, partner: Partner, version: int | None = None, **values) -> Partner:
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    version_check(partner, version, actor=actor, fields=PARTNER_FIELDS)
     values = {k: v for k, v in values.items() if k in PARTNER_FIELDS}
     if "name" in values:
         values["name"] = partner_name_clean(values["name"])
@@ -206,6 +210,8 @@ def _check_period_free(
 
 
 def _save_partnership(partnership: Partnership, actor, reason: str = "") -> Partnership:
+    if partnership.pk:
+        version_bump(partnership)
     partnership._history_user = actor
     if reason:
         partnership._change_reason = reason
@@ -245,10 +251,12 @@ def partnership_update(
     forms: Iterable[str],
     started_on: dt.date,
     ended_on: dt.date | None = None,
+    version: int | None = None,
 ) -> Partnership:
     """Correct a partnership's forms and dates; the partner and group stay."""
     kube = Kube.objects.select_for_update().get(pk=partnership.kube_id)
     partnership = Partnership.objects.select_for_update().select_related("partner").get(pk=partnership.pk)
+    version_check(partnership, version, actor=actor)
     flags = _form_values(forms)
     _check_dates(kube=kube, started_on=started_on, ended_on=ended_on)
     _check_period_free(
@@ -264,10 +272,11 @@ def partnership_update(
 
 
 @transaction.atomic
-def partnership_end(*, actor, partnership: Partnership, ended_on: dt.date) -> Partnership:
+def partnership_end(*, actor, partnership: Partnership, ended_on: dt.date, version: int | None = None) -> Partnership:
     """Record the last day of a partnership that is still running."""
     Kube.objects.select_for_update().filter(pk=partnership.kube_id).get()
     partnership = Partnership.objects.select_for_update().select_related("partner").get(pk=partnership.pk)
+    version_check(partnership, version, actor=actor)
     if partnership.ended_on is not None:
         raise ValidationError({"ended_on": _(MSG_ALREADY_ENDED).format(date=_day(partnership.ended_on))})
     if ended_on < partnership.started_on:

@@ -129,9 +129,12 @@ class PartnershipUpdateView(PartnershipScopedMixin, ServiceFormMixin, FormView):
     def get_initial(self):
         return PartnershipEditForm.initial_for(self.partnership)
 
+    def edited_object(self):
+        return self.partnership
+
     def perform(self, form):
         partnership = services.partnership_update(
-            actor=self.request.user, partnership=self.partnership, **form.cleaned_data
+            actor=self.request.user, partnership=self.partnership, version=self.form_version, **form.cleaned_data
         )
         self.success_message = _("Kemitraan dengan {partner} disimpan.").format(partner=partnership.partner.name)
         return partnership
@@ -142,9 +145,15 @@ class PartnershipEndView(PartnershipScopedMixin, ServiceFormMixin, FormView):
     form_class = PartnershipEndForm
     template_name = "partnerships/partnership_end.html"
 
+    def edited_object(self):
+        return self.partnership
+
     def perform(self, form):
         partnership = services.partnership_end(
-            actor=self.request.user, partnership=self.partnership, ended_on=form.cleaned_data["ended_on"]
+            actor=self.request.user,
+            partnership=self.partnership,
+            ended_on=form.cleaned_data["ended_on"],
+            version=self.form_version,
         )
         self.success_message = _("Kemitraan dengan {partner} tercatat berakhir.").format(
             partner=partnership.partner.name
@@ -290,8 +299,13 @@ class PartnerUpdateView(PartnerScopedMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"instance": Partner.objects.get(pk=self.partner.pk)}
 
+    def edited_object(self):
+        return self.partner
+
     def perform(self, form):
-        return services.partner_update(actor=self.request.user, partner=self.partner, **form.cleaned_data)
+        return services.partner_update(
+            actor=self.request.user, partner=self.partner, version=self.form_version, **form.cleaned_data
+        )
 
 
 class PartnerMergeView(PartnerScopedMixin, ServiceFormMixin, FormView):

@@ -52,7 +52,8 @@ def test_officer_reads_the_thresholds_but_cannot_change_them(client_for, officer
     page = client.get(URL)
     assert page.status_code == 200
     form = page.context["form"]
-    assert all(field.disabled for field in form.fields.values())
+    # The hidden form token and version (issue 13) are not thresholds.
+    assert all(field.field.disabled for field in form.visible_fields())
     html = page.content.decode()
     assert "hanya admin yang dapat mengubahnya" in html
     assert "Simpan ambang batas" not in html
@@ -73,7 +74,8 @@ def test_admins_see_the_link_in_the_navigation_and_officers_do_not(client_for, a
 def test_the_form_has_every_threshold_grouped_labelled_and_explained(client_for, admin_user):
     page = client_for(admin_user).get(URL)
     form = page.context["form"]
-    assert set(form.fields) == {f.name for f in fields(rubric.Thresholds)}
+    assert {field.name for field in form.visible_fields()} == {f.name for f in fields(rubric.Thresholds)}
+    assert {field.name for field in form.hidden_fields()} == {"form_token", "version"}
     assert form.initial == DEFAULTS
     groups = {key: [field.name for field in group] for key, _title, group in form.groups()}
     assert list(groups) == ["indikator", "tanda", "bobot"]
@@ -94,7 +96,7 @@ def test_the_form_has_every_threshold_grouped_labelled_and_explained(client_for,
 
 def test_every_field_says_what_it_does(client_for, admin_user):
     form = client_for(admin_user).get(URL).context["form"]
-    for name, field in form.fields.items():
+    for name, field in ((bound.name, bound.field) for bound in form.visible_fields()):
         assert field.label, name
         assert len(field.help_text) > 30, name
         assert f"Bawaan: {DEFAULTS[name]}." in field.help_text, name

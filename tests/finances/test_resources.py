@@ -9,6 +9,7 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 from finances.models import Asset, Grant, Loan, MonthlyReport, Repayment, ReportStatus
+from finances.services import report_reopen
 from groups.models import Sex
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import run_import
@@ -115,11 +116,19 @@ def test_monthly_reports_are_imported_as_verified_and_reimport_changes_nothing(a
     assert counts(again, "laporan_bulanan") == (0, 0, 2, 0)
     assert MonthlyReport.objects.count() == 2
 
+    # A verified report (imported ones are stored verified) changes only after a reopen (issue 13).
     rows[2][2] = 950_000
+    refused = run({"laporan_bulanan": rows}, actor=admin_user)
+    assert errors_of(refused) == ["laporan_bulanan:3:pendapatan: laporan sudah diverifikasi; buka kembali dulu"]
+    february.refresh_from_db()
+    assert (february.income, february.version, february.status) == (900_000, 1, ReportStatus.VERIFIED)
+
+    report_reopen(actor=admin_user, report=february, reason="Angka pendapatan salah ketik.")
     corrected = run({"laporan_bulanan": rows}, actor=admin_user)
     assert counts(corrected, "laporan_bulanan") == (0, 1, 1, 0)
     february.refresh_from_db()
-    assert (february.income, february.version) == (950_000, 2)
+    assert (february.income, february.version) == (950_000, 3)
+    assert (february.status, february.verified_by) == (ReportStatus.VERIFIED, admin_user)
 
 
 def test_monthly_report_rows_are_checked_like_the_form(mekar):
