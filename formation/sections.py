@@ -36,7 +36,7 @@ def replacement_context(request, kube) -> dict:
         return {"visible": False}
     visible = Candidate.objects.visible_to(user).filter(kelurahan_id=kube.kelurahan_id)
     suggestions = list(ranked_candidates(visible).filter(open_proposal_id=None)[:SUGGESTIONS])
-    facts = candidate_facts(suggestions)
+    facts = candidate_facts(suggestions, viewer=user)
     today = timezone.localdate()
     band = tuple(settings.KUBE_WORKING_AGE)
     kecamatan = kube.kelurahan.kecamatan.name

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from finances.models import Grant, GrantSource
 from groups.models import Kube, Membership
@@ -77,19 +78,32 @@ class ProposalReview:
         }
 
 
-def candidate_facts(candidates: list[Candidate], *, exclude_kube_id: int | None = None) -> dict[int, CandidateFacts]:
+def _group_name_for(viewer):
+    """The name of a person's other group as `viewer` may read it: a facilitator learns
+    that a family is in (or had aid from) another's group, never which one."""
+    if viewer is None or viewer.has_perm("groups.view_all_kube"):
+        return lambda name, facilitator_id: name
+    return lambda name, facilitator_id: name if facilitator_id == viewer.pk else _("KUBE lain")
+
+
+def candidate_facts(
+    candidates: list[Candidate], *, exclude_kube_id: int | None = None, viewer=None
+) -> dict[int, CandidateFacts]:
     """Facts for the checks of many candidates: two queries (memberships, grants).
 
     Earlier KUBE aid: a grant received by a group while the person was its member
     (joined on or before the grant, or without a join date; not left before it).
+    `viewer`: whose page shows the checks (None: the office's own records).
     """
     niks = [c.nik for c in candidates]
-    active = dict(
-        Membership.objects.active()
+    group_name = _group_name_for(viewer)
+    active = {
+        nik: group_name(name, facilitator_id)
+        for nik, name, facilitator_id in Membership.objects.active()
         .filter(person__nik__in=niks)
         .exclude(kube_id=exclude_kube_id)
-        .values_list("person__nik", "kube__name")
-    )
+        .values_list("person__nik", "kube__name", "kube__facilitator_id")
+    }
     sources = dict(GrantSource.choices)
     aid: dict[str, list[EarlierAid]] = defaultdict(list)
     grants = (
@@ -99,10 +113,12 @@ def candidate_facts(candidates: list[Candidate], *, exclude_kube_id: int | None 
             kube__memberships__person__nik__in=niks,
         )
         .exclude(kube_id=exclude_kube_id)
-        .values_list("kube__memberships__person__nik", "kube__name", "source", "received_on")
+        .values_list("kube__memberships__person__nik", "kube__name", "kube__facilitator_id", "source", "received_on")
     )
-    for nik, kube_name, source, received_on in grants:
-        aid[nik].append(EarlierAid(kube_name, str(sources.get(source, source)), received_on))
+    for nik, kube_name, facilitator_id, source, received_on in grants:
+        aid[nik].append(
+            EarlierAid(group_name(kube_name, facilitator_id), str(sources.get(source, source)), received_on)
+        )
     return {
         c.pk: CandidateFacts(
             nik=c.nik,
@@ -119,7 +135,7 @@ def candidate_facts(candidates: list[Candidate], *, exclude_kube_id: int | None 
     }
 
 
-def proposal_review(proposal: Proposal) -> ProposalReview:
+def proposal_review(proposal: Proposal, *, viewer=None) -> ProposalReview:
     """The proposal's candidates with their checks, and the group checks: three queries.
 
     (entries with candidates and regions, active memberships, grants). Once approved,
@@ -137,7 +153,7 @@ def proposal_review(proposal: Proposal) -> ProposalReview:
         )
     )
     candidates = [entry.candidate for entry in entries]
-    facts = candidate_facts(candidates, exclude_kube_id=proposal.kube_id)
+    facts = candidate_facts(candidates, exclude_kube_id=proposal.kube_id, viewer=viewer)
     kecamatan = proposal.kelurahan.kecamatan.name
     band = tuple(settings.KUBE_WORKING_AGE)
     reviews = [

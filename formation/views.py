@@ -194,7 +194,7 @@ class ProposalDetailView(ProposalScopedMixin, TemplateView):
                 ).filter(open_proposal_id=None)[:50]
             )
         context.update(
-            review=proposal_review(proposal),
+            review=proposal_review(proposal, viewer=self.request.user),
             decisions=proposal_decisions(proposal),
             can_edit=can_edit,
             can_add=can_add,
@@ -305,7 +305,7 @@ class DecisionViewMixin(ProposalScopedMixin, ServiceFormMixin):
     http_method_names = ["get", "head", "post"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"review": proposal_review(self.proposal)}
+        return super().get_context_data(**kwargs) | {"review": proposal_review(self.proposal, viewer=self.request.user)}
 
     def edited_object(self):
         return self.proposal  # decided as the officer read it

@@ -181,3 +181,22 @@ def test_a_facilitator_rejoining_member_is_added_without_reading_back_stored_dat
     page = response.content.decode()
     assert "Nama Ketikan ditambahkan sebagai anggota." in page
     assert "Nama Tersimpan" not in page.split('id="riwayat"')[0]
+
+
+def test_checks_tell_a_facilitator_of_another_group_but_never_its_name(client_for, facilitator, officer):
+    """A family in the facilitator's area who is active in (and had aid from) another
+    facilitator's group: the check fails, naming "KUBE lain"; the office reads the name."""
+    from tests.finances.factories import GrantFactory
+
+    from .factories import ProposalCandidateFactory
+
+    elsewhere = KubeFactory(name="KUBE Seberang", founded_on=dt.date(2019, 1, 1))
+    member = MembershipFactory(kube=elsewhere, joined_on=dt.date(2019, 2, 1))
+    GrantFactory(kube=elsewhere, received_on=dt.date(2020, 6, 15))
+    candidate = CandidateFactory(nik=member.person.nik, sex=member.person.sex, birth_on=member.person.birth_on)
+    proposal = ProposalFactory(facilitator=facilitator)
+    ProposalCandidateFactory(proposal=proposal, candidate=candidate)
+    url = reverse("formation:proposal_detail", args=[proposal.pk])
+    page = client_for(facilitator).get(url).content.decode()
+    assert "KUBE lain" in page and "KUBE Seberang" not in page
+    assert "KUBE Seberang" in client_for(officer).get(url).content.decode()

@@ -1,6 +1,7 @@
 """A double-clicked submit creates once (kube_registry.submissions, issue 13)."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -82,6 +83,19 @@ def test_a_refused_save_frees_its_token_for_the_corrected_form(client_for, offic
 def test_old_tokens_are_purged(officer):
     SubmissionToken.objects.create(user=officer, token="a")
     assert tokens_purge(now=dt.datetime(2024, 4, 20, tzinfo=dt.UTC)) == 1
+
+
+def test_the_daily_purge_forgets_tokens_older_than_a_week(officer):
+    from django.core.management import call_command
+    from freezegun import freeze_time
+
+    with freeze_time("2025-03-01 08:00"):
+        SubmissionToken.objects.create(user=officer, token="old")
+    with freeze_time("2025-03-07 08:00"):
+        SubmissionToken.objects.create(user=officer, token="recent")
+    with freeze_time("2025-03-08 08:01"):
+        call_command("purge_uploads", stdout=io.StringIO())
+    assert list(SubmissionToken.objects.values_list("token", flat=True)) == ["recent"]
 
 
 def test_double_clicked_report_submit_acts_once_without_a_conflict_message(client_for, facilitator, kube):

@@ -255,6 +255,40 @@ def test_xls_is_judged_by_its_ole2_signature():
     assert upload_kind("registri.xls", xlsx([HEADER])) is None
 
 
+def xls(rows: list[list], *, sheet: str = "kelompok") -> bytes:
+    """A real Excel 97-2003 workbook (OLE2/BIFF8), written by xlwt."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    page = book.add_sheet(sheet)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            page.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_real_xls_is_imported_on_the_web_page(client_for, officer):
+    data = xls([HEADER, ROW])
+    assert upload_kind("registri.xls", data) == "xls"
+    client = client_for(officer)
+    response = client.post(reverse("groups:import"), {"file": SimpleUploadedFile("registri.xls", data)})
+    assert response.status_code == 200
+    assert response.context["result"].ok, response.context["result"].errors
+    client.post(reverse("groups:import_apply", args=[ImportUpload.objects.get().pk]))
+    assert Kube.objects.get().name == "KUBE Hemat"
+
+
+def test_a_real_xls_over_the_row_limit_is_refused_with_a_message(settings, tmp_path):
+    settings.KUBE_IMPORT_MAX_ROWS = 3
+    path = tmp_path / "registri.xls"
+    path.write_bytes(xls([HEADER] + [ROW] * 5))
+    output, _error = command_lines(path)
+    assert "lebih dari 3 baris data" in output and "kelompok" in output
+    assert not Kube.objects.exists()
+
+
 # --- Retention ------------------------------------------------------------------
 
 
