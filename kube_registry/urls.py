@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from groups import urls as groups_urls
+from pages import urls as pages_urls
+
 from . import views
 from .forms import SignInForm
 
 urlpatterns = [
-    path("", include("groups.urls")),
+    # The composed pages (pages/) keep their names in the `groups` namespace.
+    path("", include((pages_urls.urlpatterns + groups_urls.urlpatterns, "groups"))),
     path("", include("finances.urls")),
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partnerships",
     "assessments",
     "formation",
+    "pages",
 ]
 
 MIDDLEWARE = [
