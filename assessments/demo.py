@@ -12,33 +12,18 @@ with its reason, beside the computed category (ASSESSMENT.md, "Reference case").
 import datetime as dt
 
 from finances.periods import add_months, month_start
+from groups.demo import DemoContext
 from groups.models import Kube
-from kube_registry.demo_hooks import DemoBuilder, DemoContext, register_demo_builder
 
 from . import rubric
+from .demo_data import (
+    MEKAR_SARI_DECLARED_ON,
+    MEKAR_SARI_NOTES,
+    MEKAR_SARI_REASON,
+    MEKAR_SARI_SCORES,
+)
 from .models import Assessment
 from .services import assessable_kubes, record_judgement, run_assessment
-
-MEKAR_SARI_DECLARED_ON = dt.date(2017, 12, 31)
-MEKAR_SARI_REASON = "Ditetapkan mandiri oleh Dinas Sosial Kota Bontang pada 2017"
-MEKAR_SARI_NOTES = (
-    "KUBE terbaik nasional 2016. Jejaring 14 mitra (pemerintah, CSR PT Pupuk Kaltim, LSM, forum, media); "
-    "produk berkembang dari kompos padat ke pestisida nabati, pupuk organik cair, media tanam dan sekam bakar."
-)
-# An officer's scores of the six factors and five aspects, as the studies describe the group.
-MEKAR_SARI_SCORES = {
-    "factor_facilitator": 4,
-    "factor_network": 5,
-    "factor_cohesion": 5,
-    "factor_management": 4,
-    "factor_leadership": 5,
-    "factor_innovation": 5,
-    "dynamics_communication": 4,
-    "dynamics_conflict": 4,
-    "dynamics_cohesion": 5,
-    "dynamics_power": 4,
-    "dynamics_structure": 4,
-}
 
 
 def city_dates(ctx: DemoContext) -> list[dt.date]:
@@ -81,8 +66,3 @@ def build_assessments(ctx: DemoContext) -> dict[str, int]:
         )
         judgements = 1
     return {"penilaian": Assessment.objects.count(), "penilaian petugas": judgements}
-
-
-def register() -> None:
-    # After the reports (finances, 20) and the partner network (partnerships, 30) it reads.
-    register_demo_builder(DemoBuilder(key="assessments", order=40, build=build_assessments))

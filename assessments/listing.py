@@ -1,7 +1,7 @@
 """The group list's assessment columns: latest category, score and flags, with filter and sorts.
 
-Registered with `kube_registry.list_extensions` in `AssessmentsConfig.ready()`, so
-`groups` shows them without importing this app. Each value is a subquery on the
+The parts `pages/group_list.py` puts together: the annotation, the filter, the sort
+orders, the columns' template and what it shows. Each value is a subquery on the
 group's assessment with the latest as-of date: the page stays one query.
 """
 
@@ -11,8 +11,6 @@ import django_filters
 from django.db.models import DecimalField, ExpressionWrapper, F
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-
-from kube_registry.list_extensions import KubeListExtension, register_kube_list_extension
 
 from . import rubric
 from .models import Category, category_rank, latest_assessment
@@ -49,25 +47,22 @@ def describe_scores(kubes: list) -> None:
         )
 
 
-def register() -> None:
-    register_kube_list_extension(
-        KubeListExtension(
-            key="assessments",
-            annotate=annotate_latest_assessment,
-            template="assessments/listing_columns.html",
-            decorate=describe_scores,
-            filters={
-                "kategori": django_filters.ChoiceFilter(
-                    label=_("Kategori"),
-                    field_name="latest_final_category",
-                    choices=Category.choices,
-                    empty_label=_("Semua kategori"),
-                    help_text=_("Kategori akhir penilaian terakhir"),
-                ),
-            },
-            ordering={
-                "score": ("latest_score", _("Skor penilaian")),
-                "category": ("latest_category_rank", _("Kategori")),
-            },
-        )
+COLUMNS_TEMPLATE = "assessments/listing_columns.html"
+
+
+def category_filter() -> django_filters.ChoiceFilter:
+    """`kategori`: the latest assessment's final category."""
+    return django_filters.ChoiceFilter(
+        label=_("Kategori"),
+        field_name="latest_final_category",
+        choices=Category.choices,
+        empty_label=_("Semua kategori"),
+        help_text=_("Kategori akhir penilaian terakhir"),
     )
+
+
+# annotation -> (sort parameter, label)
+SORTS = {
+    "latest_score": ("score", _("Skor penilaian")),
+    "latest_category_rank": ("category", _("Kategori")),
+}

@@ -1,6 +1,6 @@
 """Demo data for formation: waiting families, proposals in every state, program stages.
 
-Built by `seed_demo` after the groups exist (kube_registry.demo_hooks). Proposals go
+Built by `seed_demo` after the groups exist (pages/demo.py). Proposals go
 through the services, so the demo holds what users would have made: a draft, a
 submitted proposal with one family failing a check, a returned one with its reason,
 a rejected one; and the newest of pendamping1's groups shows the approved proposal it
@@ -14,12 +14,16 @@ from django.contrib.auth import get_user_model
 from simple_history.utils import bulk_create_with_history
 
 from finances.models import GrantSource
-from groups.demo import IdentityNumbers, person_name
-from groups.models import BusinessField, Kelurahan, Kube, Person, Sex
+from groups.demo import DemoContext, IdentityNumbers, person_name
+from groups.models import Kelurahan, Kube, Person, Sex
 from groups.services import facilitator_area_set
-from kube_registry.demo_hooks import DemoContext
 
 from . import services
+from .demo_data import (
+    FAMILIES_PER_KELURAHAN,
+    MEKAR_SARI_STAGES,
+    PROPOSALS,
+)
 from .models import (
     STAGE_ORDER,
     Candidate,
@@ -31,22 +35,6 @@ from .models import (
     ProposalStatus,
     Stage,
     Willingness,
-)
-
-FAMILIES_PER_KELURAHAN = 12
-MEKAR_SARI_STAGES = (
-    (Stage.PERSIAPAN, dt.date(2013, 11, 4)),
-    (Stage.PELAKSANAAN, dt.date(2014, 4, 14)),
-    (Stage.PENGEMBANGAN_USAHA, dt.date(2015, 3, 2)),
-    (Stage.KEMITRAAN_USAHA, dt.date(2015, 8, 24)),
-    (Stage.MONEV, dt.date(2017, 1, 2)),
-)
-# (name, business, families, kind of failure, final state, reason)
-PROPOSALS = (
-    ("KUBE Warung Berkah", BusinessField.PERDAGANGAN, 6, "dtks", "diajukan", ""),
-    ("KUBE Kerupuk Amplang Bahari", BusinessField.PRODUKSI, 5, "", "dikembalikan", "Lengkapi nomor KK setiap calon."),
-    ("KUBE Jahit Mandiri", BusinessField.JASA, 4, "", "ditolak", "Usaha jahit sudah dijalankan KUBE lain di RT ini."),
-    ("KUBE Kompos Hijau", BusinessField.PRODUKSI, 3, "", "draf", ""),
 )
 
 

@@ -1,15 +1,12 @@
 """The group list's program stage: a column, a filter and a sort order.
 
-Registered with `kube_registry.list_extensions` in `FormationConfig.ready()`, so
-`groups` shows it without importing this app. The current stage is a subquery on the
+The parts `pages/group_list.py` puts together. The current stage is a subquery on the
 stage the group began last: the page stays one query.
 """
 
 import django_filters
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
-
-from kube_registry.list_extensions import KubeListExtension, register_kube_list_extension
 
 from .models import STAGE_ORDER, Stage
 from .selectors import current_stage_subquery
@@ -26,21 +23,18 @@ def annotate_current_stage(queryset):
     )
 
 
-def register() -> None:
-    register_kube_list_extension(
-        KubeListExtension(
-            key="formation",
-            annotate=annotate_current_stage,
-            template="formation/includes/listing_columns.html",
-            filters={
-                "tahap": django_filters.ChoiceFilter(
-                    label=_("Tahap program"),
-                    field_name="current_stage",
-                    choices=Stage.choices,
-                    empty_label=_("Semua tahap"),
-                ),
-            },
-            ordering={"stage": ("current_stage_position", _("Tahap program"))},
-            order=50,
-        )
+COLUMNS_TEMPLATE = "formation/includes/listing_columns.html"
+
+
+def stage_filter() -> django_filters.ChoiceFilter:
+    """`tahap`: the stage the group began last."""
+    return django_filters.ChoiceFilter(
+        label=_("Tahap program"),
+        field_name="current_stage",
+        choices=Stage.choices,
+        empty_label=_("Semua tahap"),
     )
+
+
+# annotation -> (sort parameter, label)
+SORTS = {"current_stage_position": ("stage", _("Tahap program"))}

@@ -1,13 +1,14 @@
-"""The group list's search, filters and sorting (django-filter)."""
+"""The group list's search, filters and sorting (django-filter): what `groups` itself knows.
 
-import copy
+The list page extends `KubeFilter` with the other apps' filters and sort orders in
+`pages/group_list.py`.
+"""
 
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from kube_registry.list_extensions import annotate_kube_list, kube_list_extensions
 from kube_registry.roles import ROLE_FACILITATOR
 
 from .models import BusinessField, Kecamatan, Kelurahan, Kube, KubeStatus
@@ -97,28 +98,11 @@ class KubeFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, *args, user=None, **kwargs):
-        if kwargs.get("queryset") is not None:
-            kwargs["queryset"] = annotate_kube_list(kwargs["queryset"])
         super().__init__(*args, **kwargs)
-        self.add_list_extensions()
         self.filters["facilitator"].queryset = facilitators()
         # A facilitator's list holds only their own groups: the filter would be noise.
         if user is not None and not user.has_perm("groups.view_all_kube"):
             del self.filters["facilitator"]
-
-    def add_list_extensions(self):
-        """The filters and sort orders other apps register (kube_registry.list_extensions)."""
-        fields, labels, nulls_last = dict(ORDERING_FIELDS), dict(ORDERING_LABELS), set()
-        for extension in kube_list_extensions():
-            for name, declared in extension.filters.items():
-                self.filters[name] = copy.deepcopy(declared)
-            for param, (field_name, label) in extension.ordering.items():
-                fields[field_name], labels[field_name] = param, label
-                nulls_last.add(field_name)
-        if nulls_last:
-            self.filters["o"] = ordering_filter(fields, labels, nulls_last)
-        for filter_ in self.filters.values():
-            filter_.model, filter_.parent = self.queryset.model, self
 
     def search(self, queryset, name, value):
         return kube_search(queryset, value)

@@ -164,6 +164,7 @@ class KubeExportView(RoleRequiredMixin, View):
     """
 
     permission_required = "groups.view_kube"
+    filterset_class = KubeFilter  # the list's own: pages/group_list.py names its FilterSet
 
     def get(self, request, fmt):
         if fmt not in {"xlsx", "csv"}:
@@ -175,7 +176,7 @@ class KubeExportView(RoleRequiredMixin, View):
         # count's join over all memberships ran again in each sheet's `kube__in` subquery.
         filtering.pop("o", None)
         queryset = Kube.objects.visible_to(request.user)
-        kubes = KubeFilter(filtering, queryset=queryset, user=request.user).qs
+        kubes = self.filterset_class(filtering, queryset=queryset, user=request.user).qs
         stamp = timezone.localdate().isoformat()
         can_see = request.user.has_perm("groups.view_personal_data")
         if fmt == "csv":

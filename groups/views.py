@@ -1,4 +1,4 @@
-"""Pages of the registry: home, group list, profile, group and member forms.
+"""Pages of the registry: the group and member forms (the home, list and profile are in pages/).
 
 Access: anonymous users are sent to sign in; a signed-in user without the permission
 gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
@@ -6,24 +6,20 @@ gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import FormView
 
 from kube_registry import submissions, versioning
-from kube_registry.list_extensions import decorate_kube_list, kube_list_extensions
 from kube_registry.masking import can_see_personal_data, mask_validation_error
-from kube_registry.roles import ROLE_FACILITATOR, RoleRequiredMixin, primary_role
-from kube_registry.sections import home_view_for, profile_sections
+from kube_registry.roles import RoleRequiredMixin
 
 from . import services
-from .filters import KubeFilter
 from .forms import KubeForm, MemberAddForm, MemberLeaveForm, PersonForm, RoleForm
 from .models import Kube, Membership
-from .selectors import kube_history, kube_memberships, kube_queryset, member_count_warning
+from .selectors import kube_queryset
 
 
 def fit_errors(exc: ValidationError, form) -> ValidationError:
@@ -87,55 +83,6 @@ class ServiceFormMixin:
         return redirect(url)
 
 
-class KubeListView(RoleRequiredMixin, FilterView):
-    permission_required = "groups.view_kube"
-    filterset_class = KubeFilter
-    template_name = "groups/kube_list.html"
-    paginate_by = 25
-    strict = False
-
-    def get_queryset(self):
-        return kube_queryset(self.request.user).order_by("no_registrasi")
-
-    def get_filterset_kwargs(self, filterset_class):
-        return super().get_filterset_kwargs(filterset_class) | {"user": self.request.user}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for kube in context["object_list"]:
-            kube.member_warning = member_count_warning(kube.active_member_count, kube.status)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_without_page"] = query.urlencode()
-        context["is_own_list"] = not self.request.user.has_perm("groups.view_all_kube")
-        # Columns and filters other apps add (kube_registry.list_extensions).
-        context["list_extensions"] = extensions = kube_list_extensions()
-        context["extension_filters"] = [context["filter"].form[name] for e in extensions for name in e.filters]
-        context["extension_filters_used"] = any(field.value() for field in context["extension_filters"])
-        decorate_kube_list(context["object_list"])
-        return context
-
-
-class HomeView(KubeListView):
-    """Each role's home: for now the group list ("my groups" for a facilitator)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            role = primary_role(request.user)
-            if role is None:
-                raise PermissionDenied(_("Akun Anda belum memiliki peran. Hubungi admin."))
-            registered = home_view_for(role)
-            if registered is not None:
-                return registered(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["is_home"] = True
-        context["is_own_list"] = primary_role(self.request.user) == ROLE_FACILITATOR
-        return context
-
-
 class KubeScopedMixin(RoleRequiredMixin):
     """The group named in the URL, looked up among those the user may see (else 404)."""
 
@@ -150,24 +97,6 @@ class KubeScopedMixin(RoleRequiredMixin):
 
     def get_success_url(self, result=None):
         return self.kube.get_absolute_url()
-
-
-class KubeDetailView(KubeScopedMixin, TemplateView):
-    permission_required = "groups.view_kube"
-    template_name = "groups/kube_detail.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        active, former = kube_memberships(self.kube)
-        can_see = can_see_personal_data(self.request.user)
-        context.update(
-            active_members=active,
-            former_members=former,
-            member_warning=member_count_warning(len(active), self.kube.status),
-            history=kube_history(self.kube, can_see_personal_data=can_see),
-            sections=[(s, s.context(self.request, self.kube)) for s in profile_sections()],
-        )
-        return context
 
 
 class KubeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):

@@ -5,4 +5,13 @@ They keep their historical names in the `groups` namespace (`groups:home`,
 groups' own in that one namespace.
 """
 
-urlpatterns = []
+from django.urls import path
+
+from . import group_list, home, profile
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("kelompok/", group_list.KubeListView.as_view(), name="kube_list"),
+    path("kelompok/ekspor.<str:fmt>", group_list.KubeExportView.as_view(), name="kube_export"),
+    path("kelompok/<int:pk>/", profile.KubeDetailView.as_view(), name="kube_detail"),
+]

@@ -7,24 +7,11 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Kemitraan")
 
     def ready(self) -> None:
-        from kube_registry.demo_hooks import DemoBuilder, register_demo_builder
         from kube_registry.exporting import register_export_sheet
         from kube_registry.importing import register_sheet
-        from kube_registry.sections import ProfileSection, register_profile_section
 
-        from .demo import build_partnerships
         from .exports import kemitraan_sheet_rows
         from .resources import KemitraanResource, kemitraan_columns
-        from .views import network_section_context
 
-        register_profile_section(
-            ProfileSection(
-                key="partnerships",
-                order=30,
-                template="partnerships/includes/kube_network.html",
-                context=network_section_context,
-            )
-        )
-        register_demo_builder(DemoBuilder(key="partnerships", order=30, build=build_partnerships))
         register_sheet("kemitraan", KemitraanResource)
         register_export_sheet("kemitraan", kemitraan_columns(), kemitraan_sheet_rows)

@@ -34,7 +34,6 @@ from .forms import (
 )
 from .models import Partner, PartnerKind, Partnership, PartnershipForm
 from .selectors import (
-    kube_network,
     kubes_without_partner,
     network_totals,
     partner_merges,
@@ -45,20 +44,6 @@ from .selectors import (
 CITY_PERMISSIONS = ("partnerships.view_partner", "groups.view_all_kube")
 FORM_METHODS = ["get", "head", "post"]
 READ_METHODS = ["get", "head"]
-
-
-def network_section_context(request, kube: Kube) -> dict:
-    """The group profile's "Jejaring kemitraan" panel: one query."""
-    user = request.user
-    if not user.has_perm("partnerships.view_partnership"):
-        return {"visible": False}
-    return {
-        "visible": True,
-        "network": kube_network(kube, day=timezone.localdate()),
-        "forms": PartnershipForm.choices,
-        "can_add": user.has_perm("partnerships.add_partnership"),
-        "can_change": user.has_perm("partnerships.change_partnership"),
-    }
 
 
 # --- A group's partnerships -------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from finances.periods import last_complete_month, report_due_on
-from finances.selectors import facilitator_months, yearly_summary
+from finances.selectors import facilitator_months
 from groups.models import Kube
 from groups.selectors import kube_queryset
 from kube_registry.downloads import export_response
@@ -126,10 +126,3 @@ class FacilitatorRow:
         a = self.assessment
         flagged = 0 if a is not None and (a.is_inactive or a.is_at_risk) else 1
         return (flagged, -len(self.missing), -len(self.returned), not self.months.expects_reports, self.kube.name)
-
-
-def print_years_context(request, kube) -> dict:
-    """The group's finance by year for the printed profile; three queries (none without access)."""
-    if not request.user.has_perm("finances.view_monthlyreport"):
-        return {"years": []}
-    return {"years": yearly_summary(kube)}

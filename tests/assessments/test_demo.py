@@ -9,9 +9,8 @@ from freezegun import freeze_time
 
 from assessments.demo import MEKAR_SARI_REASON, city_dates
 from assessments.models import Assessment
-from groups.demo import MEKAR_SARI_NUMBER
+from groups.demo import MEKAR_SARI_NUMBER, DemoContext
 from groups.models import Kube, KubeStatus
-from kube_registry.demo_hooks import DemoContext
 
 pytestmark = pytest.mark.django_db
 

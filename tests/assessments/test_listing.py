@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
-from kube_registry.list_extensions import kube_list_extensions
+from pages.group_list import COLUMNS, KubeListFilter
 from tests.factories import KubeFactory, MembershipFactory
 
 LIST = reverse("groups:kube_list")
@@ -70,8 +70,9 @@ def names(response) -> list[str]:
     return [kube.name for kube in response.context["object_list"]]
 
 
-def test_the_extension_is_registered_by_the_assessments_app():
-    assert "assessments" in [e.key for e in kube_list_extensions()]
+def test_the_group_list_declares_the_assessment_filter_and_columns():
+    assert "kategori" in KubeListFilter.declared_filters
+    assert "assessments/listing_columns.html" in [columns.template for columns in COLUMNS]
 
 
 def test_list_shows_the_latest_final_category_score_and_flags(client_for, officer, city):

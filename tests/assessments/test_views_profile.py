@@ -9,7 +9,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from assessments.models import Assessment
-from assessments.sections import profile_context
+from assessments.panels import ASSESSMENT_PANEL, profile_context
 from assessments.services import assess_kube, record_judgement
 from finances.periods import add_months, month_end
 from groups.models import Kube, KubeStatus
@@ -31,7 +31,7 @@ def profile(client, kube) -> str:
 
 
 def panel(response) -> dict:
-    return {section.key: context for section, context in response.context["sections"]}["assessments"]
+    return dict(response.context["sections"])[ASSESSMENT_PANEL]
 
 
 # --- The panel -------------------------------------------------------------------------------

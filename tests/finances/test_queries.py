@@ -8,8 +8,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from finances.models import ReportStatus
+from finances.panels import FINANCES_PANEL
 from finances.periods import add_months
-from finances.sections import FINANCES_SECTION
 from tests.factories import KubeFactory, MembershipFactory
 from tests.finances.factories import (
     AssetFactory,
@@ -136,6 +136,6 @@ def test_profile_panel_query_count_does_not_grow(officer, kube, django_assert_nu
     request.user = officer
     # the latest reports, the products
     with django_assert_num_queries(2):
-        context = FINANCES_SECTION.context(request, kube)
+        context = FINANCES_PANEL.context(request, kube)
     assert len(context["reports"]) == min(months, 6)
     assert len(context["products"]) == months

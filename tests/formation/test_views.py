@@ -7,6 +7,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from formation.models import Candidate, Proposal, ProposalStatus, Stage
+from formation.panels import REPLACEMENT_PANEL
 from formation.services import stage_record
 from groups.models import LeaveReason
 from tests.factories import MembershipFactory, UserFactory
@@ -222,7 +223,7 @@ def test_profile_suggests_top_families_after_a_member_leaves(client_for, facilit
     assert "Calon pengganti" not in client.get(kube.get_absolute_url()).content.decode()
     MembershipFactory(kube=kube, left_on=dt.date(2024, 5, 1), leave_reason=LeaveReason.MAMPU)
     response = client.get(kube.get_absolute_url())
-    section = dict((s.key, c) for s, c in response.context["sections"])["formation_replacement"]
+    section = dict(response.context["sections"])[REPLACEMENT_PANEL]
     assert [c.name for c, _failed in section["rows"]] == ["Pertama", "Kedua"]
     first = Candidate.objects.get(name="Pertama")
     response = client.post(reverse("formation:candidate_place", args=[kube.pk, first.pk]))

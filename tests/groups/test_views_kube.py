@@ -9,18 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups.models import Kube
-from kube_registry.sections import profile_sections
+from pages.profile import PANELS
 from tests.factories import KubeFactory, MembershipFactory
 
 
 def panel_queries(user, kube) -> int:
-    """Queries the registered profile panels make for `user` (permissions already loaded)."""
+    """Queries the profile panels (pages/profile.py) make for `user` (permissions already loaded)."""
     user.get_all_permissions()
     request = RequestFactory().get(kube.get_absolute_url())
     request.user = user
     with CaptureQueriesContext(connection) as queries:
-        for section in profile_sections():
-            section.context(request, kube)
+        for panel in PANELS:
+            panel.context(request, kube)
     return len(queries)
 
 
@@ -95,8 +95,8 @@ def test_profile_query_count_does_not_grow_with_members(client_for, officer, kub
         membership.person.save()
     client = client_for(officer)
     # session, user, roles, permissions x2, group, memberships with persons,
-    # history: group, memberships, persons, users, kelurahan; then the panels other
-    # apps register, measured on their own (each app tests its panel's count)
+    # history: group, memberships, persons, users, kelurahan; then the other apps'
+    # panels (pages/profile.py), measured on their own (each app tests its panel's count)
     with django_assert_num_queries(12 + panel_queries(officer, kube)):
         response = client.get(kube.get_absolute_url())
     assert len(response.context["active_members"]) == members

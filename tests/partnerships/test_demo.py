@@ -6,9 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Max
 
-from groups.demo import MEKAR_SARI_NUMBER
+from groups.demo import MEKAR_SARI_NUMBER, DemoContext
 from groups.models import Kube, KubeStatus
-from kube_registry.demo_hooks import DemoContext
 from partnerships.demo import build_partnerships
 from partnerships.models import Partner, PartnerKind, Partnership
 

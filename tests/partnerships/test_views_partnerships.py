@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from partnerships import services
 from partnerships.models import Partner, PartnerKind, Partnership
-from partnerships.views import network_section_context
+from partnerships.panels import NETWORK_PANEL, network_context
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_profile_section_is_one_query(rf: RequestFactory, officer, kube, django_
     officer.has_perm("partnerships.view_partnership")  # the page has read the permissions already
     # the group's partnerships with their partners
     with django_assert_num_queries(1):
-        context = network_section_context(request, kube)
+        context = network_context(request, kube)
         html = render_to_string(
             "partnerships/includes/kube_network.html", {"section": context, "kube": kube, "perms": None}
         )
@@ -190,6 +190,6 @@ def test_profile_query_count_does_not_grow_with_partners(
     # The same count with one partner and with many.
     with django_assert_num_queries(len(one)):
         response = client.get(kube.get_absolute_url())
-    panels = {section.key: context for section, context in response.context["sections"]}
-    assert len(panels["partnerships"]["network"].current) == partners + 1
-    assert len(panels["partnerships"]["network"].past) == partners
+    panels = dict(response.context["sections"])
+    assert len(panels[NETWORK_PANEL]["network"].current) == partners + 1
+    assert len(panels[NETWORK_PANEL]["network"].past) == partners

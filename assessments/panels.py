@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from kube_registry.sections import ProfileSection, register_profile_section
+from kube_registry.panels import ProfilePanel
 
 from .selectors import PROFILE_HISTORY, assess_now_refusal, assessment_summary, kube_assessments
 
@@ -27,13 +27,4 @@ def profile_context(request, kube) -> dict:
     }
 
 
-ASSESSMENT_SECTION = ProfileSection(
-    key="assessments",
-    order=10,
-    template="assessments/includes/profile_section.html",
-    context=profile_context,
-)
-
-
-def register() -> None:
-    register_profile_section(ASSESSMENT_SECTION)
+ASSESSMENT_PANEL = ProfilePanel(template="assessments/includes/profile_section.html", context=profile_context)

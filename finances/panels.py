@@ -1,6 +1,6 @@
 """The finances panel on the group profile: latest reports and the products over time."""
 
-from kube_registry.sections import ProfileSection
+from kube_registry.panels import ProfilePanel
 
 from .models import MonthlyReport
 from .selectors import kube_products
@@ -16,9 +16,4 @@ def profile_context(request, kube) -> dict:
     return {"reports": reports, "products": kube_products(kube)}
 
 
-FINANCES_SECTION = ProfileSection(
-    key="finances",
-    order=20,
-    template="finances/includes/profile_section.html",
-    context=profile_context,
-)
+FINANCES_PANEL = ProfilePanel(template="finances/includes/profile_section.html", context=profile_context)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from groups import demo
 from groups.models import Kube
+from pages.demo import seed_demo
 
 
 def _count(n: int) -> str:
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 "DEBUG mati: kata sandi demo bawaan tidak boleh dipakai. Berikan --password untuk pengguna demo."
             )
         try:
-            summary = demo.seed_demo(groups=groups, years=years, seed=seed, password=password or demo.DEFAULT_PASSWORD)
+            summary = seed_demo(groups=groups, years=years, seed=seed, password=password or demo.DEFAULT_PASSWORD)
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
         hint = f" (kata sandi: {demo.DEFAULT_PASSWORD})" if password is None else ""

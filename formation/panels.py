@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from groups.models import KubeStatus
-from kube_registry.sections import ProfileSection
+from kube_registry.panels import ProfilePanel
 
 from .eligibility import candidate_checks
 from .models import Candidate
@@ -61,12 +61,5 @@ def replacement_context(request, kube) -> dict:
     }
 
 
-STAGES_SECTION = ProfileSection(
-    key="formation_stages", order=5, template="formation/includes/kube_stages.html", context=stages_context
-)
-REPLACEMENT_SECTION = ProfileSection(
-    key="formation_replacement",
-    order=6,
-    template="formation/includes/kube_replacement.html",
-    context=replacement_context,
-)
+STAGES_PANEL = ProfilePanel(template="formation/includes/kube_stages.html", context=stages_context)
+REPLACEMENT_PANEL = ProfilePanel(template="formation/includes/kube_replacement.html", context=replacement_context)
