@@ -9,10 +9,9 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         # Each area registers its own hooks (profile section, homes, export columns, demo).
         # One line each here, so that work on one area does not touch another's.
-        from . import demo, exports, listing, sections
+        from . import demo, listing, sections
 
         listing.register()  # the group list's category, score and flags
-        exports.register()  # the kelompok sheet's kategori, skor, tanggal_penilaian
         sections.register()  # the profile's "Penilaian" panel
         demo.register()  # seed_demo: assessments at each year's end, Mekar Sari's 2017 judgement
         from .dashboard.apps import register_homes

@@ -12,14 +12,10 @@ class FinancesConfig(AppConfig):
         from kube_registry.sections import register_home, register_profile_section
 
         from .demo import build_finances
-        from .exports import register_export_sheets
-        from .resources import register_sheets
         from .sections import FINANCES_SECTION
         from .views import FacilitatorHomeView
 
         register_profile_section(FINANCES_SECTION)
         register_demo_builder(DemoBuilder(key="finances", order=20, build=build_finances))
-        register_sheets()
-        register_export_sheets()
         # A facilitator's day starts with the months their groups still owe (contract 5: "my groups").
         register_home(ROLE_FACILITATOR, FacilitatorHomeView.as_view(), priority=10)

@@ -8,16 +8,13 @@ class FormationConfig(AppConfig):
 
     def ready(self) -> None:
         from kube_registry.demo_hooks import DemoBuilder, register_demo_builder
-        from kube_registry.importing import register_sheet
         from kube_registry.sections import register_profile_section
 
         from . import listing
         from .demo import build_formation
-        from .resources import UsulanResource
         from .sections import REPLACEMENT_SECTION, STAGES_SECTION
 
         register_profile_section(STAGES_SECTION)
         register_profile_section(REPLACEMENT_SECTION)
         register_demo_builder(DemoBuilder(key="formation", order=40, build=build_formation))
-        register_sheet("usulan", UsulanResource)
         listing.register()  # the group list's stage column, filter and sort

@@ -22,14 +22,14 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export.fields import Field
 
 from kube_registry.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
-    SheetResource,
+    Sheet,
     TextWidget,
     chunked,
     insert_with_history,
@@ -238,7 +238,7 @@ class _KubePlan:
     generate_number: bool = False
 
 
-class KelompokResource(SheetResource):
+class KelompokSheet(Sheet):
     """One row per group, keyed by no_registrasi (generated when blank)."""
 
     no_registrasi = Field(attribute="no_registrasi", column_name="no_registrasi", widget=TextWidget(max_length=20))
@@ -367,9 +367,7 @@ class KelompokResource(SheetResource):
                 errors.setdefault(KUBE_COLUMN_OF[name], messages[0])
 
         if errors:
-            for column, message in errors.items():
-                ctx.error(number, column, message)
-            ctx.counts.invalid += 1
+            ctx.reject(number, errors)
             if no_registrasi and no_registrasi not in refs:
                 refs[no_registrasi] = KubeRef(no_registrasi, None, values.get("nama_kube", ""), None, valid=False)
             elif no_registrasi:
@@ -381,14 +379,10 @@ class KelompokResource(SheetResource):
             changes = {f: v for f, v in given.items() if current[f] != v}
             ref = KubeRef(no_registrasi, current["pk"], merged["name"], merged["founded_on"])
             plan = _KubePlan(number, ref, merged, changes=changes)
-            if changes:
-                ctx.counts.updated += 1
-            else:
-                ctx.counts.unchanged += 1
         else:
             ref = KubeRef(no_registrasi, None, merged["name"], merged["founded_on"])
             plan = _KubePlan(number, ref, merged, generate_number=not no_registrasi)
-            ctx.counts.created += 1
+        ctx.tally(created=plan.changes is None, changed=bool(plan.changes))
         if no_registrasi:
             refs[no_registrasi] = ref
         self.plans.append(plan)
@@ -522,7 +516,7 @@ def _match_membership(candidates: list[dict], values: dict[str, Any]) -> dict | 
     return max(candidates, key=lambda c: (c["left_on"], c["pk"]))
 
 
-class AnggotaResource(SheetResource):
+class AnggotaSheet(Sheet):
     """One row per membership, keyed by NIK (and the group it names)."""
 
     no_registrasi = Field(
@@ -818,12 +812,8 @@ class AnggotaResource(SheetResource):
         counts.invalid += len(self.invalid_rows)
         self.plans = [plan for plan in self.plans if plan.row not in self.invalid_rows]
         for plan in self.plans:
-            if plan.pk is None:
-                counts.created += 1
-            elif plan.changes or (plan.row == plan.person.first_row and plan.person.changes()):
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            changed = bool(plan.changes) or (plan.row == plan.person.first_row and bool(plan.person.changes()))
+            counts.tally(created=plan.pk is None, changed=changed)
 
     def write(self, ctx: ImportContext) -> None:
         new_persons = [p for p in self.persons.values() if p.pk is None and p.given]

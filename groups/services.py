@@ -312,7 +312,7 @@ def person_update(*, actor, person: Person, version: int | None = None, **values
 def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
     """Empty the content of uploads older than KUBE_IMPORT_RETENTION_HOURS; returns how many.
 
-    Applied and refused uploads lose their content at once (groups.import_views); this
+    Applied and refused uploads lose their content at once (pages/workbook_views.py); this
     catches the checked ones nobody applied. The row stays as the audit trace: who
     uploaded which file when, and its summary.
     """

@@ -5,4 +5,14 @@ They keep their historical names in the `groups` namespace (`groups:home`,
 groups' own in that one namespace.
 """
 
-urlpatterns = []
+from django.urls import path
+
+from . import workbook_views
+
+urlpatterns = [
+    # The registry workbook (pages/workbook.py): the group list's export, the import pages.
+    path("kelompok/ekspor.<str:fmt>", workbook_views.KubeExportView.as_view(), name="kube_export"),
+    path("impor/", workbook_views.ImportUploadView.as_view(), name="import"),
+    path("impor/templat.xlsx", workbook_views.import_template, name="import_template"),
+    path("impor/<int:pk>/terapkan/", workbook_views.ImportApplyView.as_view(), name="import_apply"),
+]

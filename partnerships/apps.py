@@ -8,13 +8,9 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from kube_registry.demo_hooks import DemoBuilder, register_demo_builder
-        from kube_registry.exporting import register_export_sheet
-        from kube_registry.importing import register_sheet
         from kube_registry.sections import ProfileSection, register_profile_section
 
         from .demo import build_partnerships
-        from .exports import kemitraan_sheet_rows
-        from .resources import KemitraanResource, kemitraan_columns
         from .views import network_section_context
 
         register_profile_section(
@@ -26,5 +22,3 @@ class PartnershipsConfig(AppConfig):
             )
         )
         register_demo_builder(DemoBuilder(key="partnerships", order=30, build=build_partnerships))
-        register_sheet("kemitraan", KemitraanResource)
-        register_export_sheet("kemitraan", kemitraan_columns(), kemitraan_sheet_rows)

@@ -1,4 +1,4 @@
-"""The `kemitraan` sheet of the import workbook (contract 4), and its export.
+"""The `kemitraan` sheet of the import workbook (contract 4); its export is partnerships/exports.py.
 
 One row per partnership: the group (`no_registrasi`), the partner (`mitra`, matched by
 its name key, so case, spacing and punctuation do not matter, nor the old name of a
@@ -21,12 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export import widgets as ie_widgets
-from import_export.fields import Field
 
 from groups.resources import (
     KubeRef,
@@ -40,9 +37,11 @@ from kube_registry.importing import (
     MSG_REQUIRED,
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
-    SheetResource,
+    Sheet,
     TextWidget,
+    Widget,
     chunked,
     insert_with_history,
     update_with_history,
@@ -78,11 +77,10 @@ def _day(day: dt.date) -> str:
     return date_format(day, "j M Y")
 
 
-class FormsWidget(ie_widgets.Widget):
+class FormsWidget(Widget):
     """`bentuk`: forms separated by commas (or semicolons), each matched like an enumeration."""
 
     def __init__(self, *, required: bool = False):
-        super().__init__(coerce_to_string=True)
         self.required = required
         self.one = ChoiceWidget(
             PartnershipForm,
@@ -135,7 +133,7 @@ class _Plan:
         return {f: v for f, v in self.values.items() if self.current[f] != v}
 
 
-class KemitraanResource(SheetResource):
+class KemitraanSheet(Sheet):
     """One row per partnership of a group with a partner, keyed by (no_registrasi, mitra)."""
 
     no_registrasi = Field(
@@ -362,12 +360,7 @@ class KemitraanResource(SheetResource):
         used = {plan.partner.key for plan in self.plans}
         self.new_partners = {key: ref for key, ref in self.new_partners.items() if key in used}
         for plan in self.plans:
-            if plan.pk is None:
-                counts.created += 1
-            elif plan.changes:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            counts.tally(created=plan.pk is None, changed=bool(plan.changes))
 
     # --- writing ----------------------------------------------------------------------
 
@@ -388,23 +381,3 @@ class KemitraanResource(SheetResource):
             insert_with_history(ctx, Partnership, rows)
             done += len(block)
             ctx.report_progress("write", done, total)
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-def kemitraan_columns() -> list[str]:
-    return KemitraanResource.column_names()
-
-
-def kemitraan_rows(partnerships: QuerySet[Partnership]) -> Iterator[list[Any]]:
-    """One list per partnership (past ones too), in `kemitraan_columns()` order; dates stay dates."""
-    render_kind = KemitraanResource.fields["jenis_mitra"].widget.render
-    render_forms = KemitraanResource.fields["bentuk"].widget.render
-    flags = list(FORM_FIELDS.values())
-    rows = partnerships.order_by("kube__no_registrasi", "partner__name", "started_on").values_list(
-        "kube__no_registrasi", "partner__name", "partner__kind", "started_on", "ended_on", *flags
-    )
-    for number, name, kind, started_on, ended_on, *marks in rows.iterator(chunk_size=BLOCK):
-        forms = [form for form, mark in zip(FORM_FIELDS, marks, strict=True) if mark]
-        yield [number, name, render_kind(kind), render_forms(forms), started_on, ended_on]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from groups.models import Kube
 from kube_registry.exporting import write_registry_xlsx, write_sheet_csv
 from kube_registry.models import ExportSource, export_record
+from pages.workbook import EXPORT_SHEETS, export_sheet
 
 MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 MSG_MASKED = gettext_noop("NIK dan nomor KK disamarkan; tambahkan --unmasked untuk angka lengkap.")
@@ -56,12 +57,17 @@ class Command(BaseCommand):
         try:
             if file_format == "csv":
                 with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                    counts = {"kelompok": write_sheet_csv("kelompok", kubes, handle, can_see_personal_data=unmasked)}
+                    counts = {
+                        "kelompok": write_sheet_csv(
+                            export_sheet("kelompok"), kubes, handle, can_see_personal_data=unmasked
+                        )
+                    }
             else:
                 with path.open("wb") as handle:
                     counts = write_registry_xlsx(
                         kubes,
                         handle,
+                        sheets=EXPORT_SHEETS,
                         can_see_personal_data=unmasked,
                         progress=self._progress if show_progress else None,
                     )

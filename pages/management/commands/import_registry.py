@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kube_registry.importing import run_import
+from pages.workbook import import_workbook
 
 MSG_FAILED = gettext_noop("Impor gagal: {count} kesalahan; tidak ada yang disimpan.")
 MSG_DONE = gettext_noop("Impor selesai")
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(_(MSG_UNKNOWN_USER).format(username=options["user"]))
         show_progress = self.stdout.isatty()
-        result = run_import(
+        result = import_workbook(
             options["file"],
             actor=actor,
             dry_run=options["dry_run"],
