@@ -35,7 +35,7 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.nik import IdNumberError, nik_disagreements, normalize_id_number, parse_kk, parse_nik
 from kube_registry.roles import ROLE_FACILITATOR
 
 from .models import (
@@ -54,15 +54,14 @@ from .models import (
     Role,
     Sex,
 )
-from .services import (
-    MSG_ACTIVE_ELSEWHERE,
-    MSG_DATE_IN_FUTURE,
-    MSG_JOINED_BEFORE_FOUNDED,
-    MSG_LEFT_BEFORE_JOINED,
-    MSG_ROLE_TAKEN,
-    city_code_digits,
-    kube_fields_check,
+from .rules import (
+    active_elsewhere_message,
+    holds_one_place,
+    leaving_problems,
+    membership_date_problems,
+    role_taken_message,
 )
+from .services import city_code_digits, kube_fields_check
 
 MSG_KECAMATAN_UNKNOWN = gettext_noop("Kecamatan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
 MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
@@ -84,8 +83,6 @@ MSG_ID_AS_NUMBER = gettext_noop(
     "Nomor ini tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit: periksa digit terakhirnya "
     "dan format kolomnya sebagai teks."
 )
-MSG_LEFT_NEEDS_REASON = gettext_noop("Isi alasan_keluar bila tanggal_keluar diisi.")
-MSG_REASON_NEEDS_DATE = gettext_noop("Isi tanggal_keluar bila alasan_keluar diisi.")
 
 BLOCK = 2_000  # rows per lookup block and per bulk write
 
@@ -623,18 +620,9 @@ class AnggotaSheet(Sheet):
             except IdNumberError as exc:
                 errors["nik"] = str(exc)
         if info is not None:
-            sex = values.get("jenis_kelamin")
-            if sex and sex != info.sex:
-                errors.setdefault("jenis_kelamin", self._nik_disagreement(info.nik, ctx, sex=sex))
-            birth_on = values.get("tanggal_lahir")
-            nik_birth = info.birth_on
-            # The NIK holds DDMMYY only: the century cannot disagree (nik.parse_nik).
-            if birth_on and (birth_on.day, birth_on.month, birth_on.year % 100) != (
-                nik_birth.day,
-                nik_birth.month,
-                nik_birth.year % 100,
-            ):
-                errors.setdefault("tanggal_lahir", self._nik_disagreement(info.nik, ctx, birth_on=birth_on))
+            problems = nik_disagreements(info, sex=values.get("jenis_kelamin"), birth_on=values.get("tanggal_lahir"))
+            for name, message in problems.items():
+                errors.setdefault(COLUMN_OF[name], message)
         kk_warnings: list[str] = []
         if values.get("no_kk"):
             try:
@@ -695,14 +683,6 @@ class AnggotaSheet(Sheet):
             return
         self.plans.append(plan)
 
-    @staticmethod
-    def _nik_disagreement(nik: str, ctx: ImportContext, **recorded) -> str:
-        try:
-            parse_nik(nik, today=ctx.today, **recorded)
-        except IdNumberError as exc:
-            return str(exc)
-        return ""
-
     def _plan_membership(
         self, number: int, values: dict, person: _PersonPlan, kube: KubeRef, errors: dict, ctx: ImportContext
     ) -> _MembershipPlan | None:
@@ -722,20 +702,11 @@ class AnggotaSheet(Sheet):
             final = {f: current[f] for f in MEMBERSHIP_FIELDS} | given
         else:
             final = {"role": Role.ANGGOTA, "joined_on": None, "left_on": None, "leave_reason": ""} | given
-        if final["left_on"] and not final["leave_reason"]:
-            errors["alasan_keluar"] = _(MSG_LEFT_NEEDS_REASON)
-        if final["leave_reason"] and not final["left_on"]:
-            errors["tanggal_keluar"] = _(MSG_REASON_NEEDS_DATE)
-        joined_on, left_on = final["joined_on"], final["left_on"]
-        if joined_on and left_on and left_on < joined_on:
-            errors["tanggal_keluar"] = _(MSG_LEFT_BEFORE_JOINED).format(date=joined_on.strftime("%d-%m-%Y"))
-        for column, day in (("tanggal_masuk", joined_on), ("tanggal_keluar", left_on)):
-            if day and day > ctx.today:
-                errors.setdefault(column, _(MSG_DATE_IN_FUTURE))
-        if joined_on and kube.founded_on and joined_on < kube.founded_on:
-            errors.setdefault(
-                "tanggal_masuk", _(MSG_JOINED_BEFORE_FOUNDED).format(date=kube.founded_on.strftime("%d-%m-%Y"))
-            )
+        problems = leaving_problems(left_on=final["left_on"], leave_reason=final["leave_reason"])
+        problems |= membership_date_problems(
+            joined_on=final["joined_on"], left_on=final["left_on"], founded_on=kube.founded_on, today=ctx.today
+        )
+        errors.update({COLUMN_OF[name]: message for name, message in problems.items()})
         if errors:
             return None
         stored = {f: current[f] for f in MEMBERSHIP_FIELDS} if current else None
@@ -762,9 +733,7 @@ class AnggotaSheet(Sheet):
             first = None
             if stored_active:
                 holder = stored_active[0]
-                message = _(MSG_ACTIVE_ELSEWHERE).format(
-                    name=person.final()["name"], nik=nik, kube=holder["kube__name"]
-                )
+                message = active_elsewhere_message(name=person.final()["name"], nik=nik, kube_name=holder["kube__name"])
                 for plan in active:
                     self._fail(ctx, plan, "nik", message)
                 continue
@@ -783,7 +752,7 @@ class AnggotaSheet(Sheet):
         for plan in self.plans:
             if (
                 plan.values["left_on"] is None
-                and plan.values["role"] in OFFICER_ROLES
+                and holds_one_place(plan.values["role"])
                 and plan.row not in self.invalid_rows
             ):
                 by_kube[id(plan.kube)].append(plan)
@@ -799,11 +768,11 @@ class AnggotaSheet(Sheet):
                 if holder is None:
                     holders[role] = plan
                     continue
-                label = Role(role).label.lower()
                 if isinstance(holder, dict):
-                    message = _(MSG_ROLE_TAKEN).format(role=label, name=holder["person__name"])
+                    message = role_taken_message(role, holder["person__name"])
                 else:
                     name = holder.person.final()["name"]
+                    label = Role(role).label.lower()
                     message = _(MSG_ROLE_TAKEN_IN_FILE).format(role=label, name=name, row=holder.row)
                 self._fail(ctx, plan, "jabatan", message)
 

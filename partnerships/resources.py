@@ -49,12 +49,8 @@ from kube_registry.importing import (
 
 from .models import FORM_FIELDS, Partner, PartnerKind, PartnerMerge, Partnership, PartnershipForm, partner_name_clean
 from .models import partner_name_key as name_key
-from .services import (
-    MSG_DATE_IN_FUTURE,
-    MSG_ENDED_BEFORE_STARTED,
-    MSG_NAME_EMPTY,
-    MSG_STARTED_BEFORE_FOUNDED,
-)
+from .rules import period_date_problems
+from .services import MSG_NAME_EMPTY
 
 MSG_KIND_FOR_NEW = gettext_noop("Mitra “{name}” belum terdaftar: isi jenis_mitra agar dapat didaftarkan.")
 MSG_KIND_DIFFERS_IN_FILE = gettext_noop("Mitra baru “{name}” ditulis berjenis “{other}” di baris {row}.")
@@ -255,15 +251,12 @@ class KemitraanSheet(Sheet):
         kube = kube_ref_for_row(values, refs, ctx, errors)
         partner = self._partner(number, values, ctx, errors) if "mitra" not in errors else None
         started_on, ended_on = values.get("mulai"), values.get("selesai")
-        if started_on is not None:
-            if started_on > ctx.today:
-                errors.setdefault("mulai", _(MSG_DATE_IN_FUTURE))
-            elif kube is not None and kube.founded_on and started_on < kube.founded_on:
-                errors.setdefault("mulai", _(MSG_STARTED_BEFORE_FOUNDED).format(date=_day(kube.founded_on)))
-            if ended_on is not None and ended_on < started_on:
-                errors.setdefault("selesai", _(MSG_ENDED_BEFORE_STARTED).format(date=_day(started_on)))
-        if ended_on is not None and ended_on > ctx.today:
-            errors.setdefault("selesai", _(MSG_DATE_IN_FUTURE))
+        founded_on = kube.founded_on if kube is not None else None
+        problems = period_date_problems(
+            started_on=started_on, ended_on=ended_on, founded_on=founded_on, today=ctx.today
+        )
+        for name, message in problems.items():
+            errors.setdefault("mulai" if name == "started_on" else "selesai", message)
 
         plan = None
         if not errors and kube is not None and partner is not None:
