@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Penilaian")
-
-    def ready(self) -> None:
-        from . import exports
-
-        exports.register()  # the kelompok sheet's kategori, skor, tanggal_penilaian

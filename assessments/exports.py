@@ -1,16 +1,15 @@
 """The kelompok sheet's assessment columns: `kategori`, `skor`, `tanggal_penilaian`.
 
-Registered with `kube_registry.exporting.register_kelompok_columns` in
-`AssessmentsConfig.ready()`, so the registry export (`export_registry` and the group
-list's export) fills them without `groups` importing this app.
+pages/workbook.py adds them to the kelompok sheet of the registry export
+(`export_registry` and the group list's export), so `groups` never imports this app.
 """
 
 from decimal import Decimal
 from typing import Any
 
-from kube_registry.exporting import register_kelompok_columns
-
 from .models import Assessment
+
+ASSESSMENT_COLUMNS = ("kategori", "skor", "tanggal_penilaian")
 
 
 def _number(score: Decimal) -> int | float:
@@ -33,7 +32,3 @@ def latest_assessment_columns(kube_ids: list[int]) -> dict[int, dict[str, Any]]:
         kube_id: {"kategori": category, "skor": _number(score), "tanggal_penilaian": as_of}
         for kube_id, category, score, as_of in rows
     }
-
-
-def register() -> None:
-    register_kelompok_columns(latest_assessment_columns)

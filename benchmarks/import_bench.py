@@ -214,7 +214,7 @@ def _setup_django(database_url: str) -> None:
 
 
 def child_import(path: Path) -> dict:
-    from kube_registry.importing import run_import
+    from pages.workbook import import_workbook
 
     marks: dict[str, float] = {}
 
@@ -222,7 +222,7 @@ def child_import(path: Path) -> dict:
         marks.setdefault(f"{stage}:{sheet}", time.perf_counter())
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = run_import(path, progress=progress)
+    result = import_workbook(path, progress=progress)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - cpu_started
     rows = sum(counts.total for counts in result.sheets.values())
@@ -230,7 +230,7 @@ def child_import(path: Path) -> dict:
     peak_mb = _peak_mb()
     # The same file again: everything is found unchanged and nothing is written.
     again_started = time.perf_counter()
-    again = run_import(path)
+    again = import_workbook(path)
     again_seconds = time.perf_counter() - again_started
     return {
         "reimport_seconds": again_seconds,
@@ -255,8 +255,8 @@ def child_plain(path: Path, sample: int) -> dict:
     from python_calamine import CalamineWorkbook
 
     from groups.models import Kube, Membership, Person
-    from kube_registry.importing import run_import
     from kube_registry.nik import normalize_id_number
+    from pages.workbook import import_workbook
 
     # The groups go in with the engine first (not timed): members need them.
     workbook = CalamineWorkbook.from_path(str(path))
@@ -270,7 +270,7 @@ def child_plain(path: Path, sample: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         kelompok_path = Path(tmp) / "kelompok.xlsx"
         write_xlsx(kelompok_path, {"kelompok": groups})
-        assert run_import(kelompok_path).ok
+        assert import_workbook(kelompok_path).ok
 
     class PlainPersonResource(resources.ModelResource):
         nik = fields.Field(attribute="nik", column_name="nik")

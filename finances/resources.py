@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export.fields import Field
 
 from groups.models import Membership
 from groups.resources import (
@@ -35,11 +34,12 @@ from groups.resources import (
 from kube_registry.importing import (
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
     IntegerWidget,
     MoneyWidget,
     PeriodWidget,
-    SheetResource,
+    Sheet,
     TextWidget,
     chunked,
     insert_with_history,
@@ -100,7 +100,29 @@ class _Plan:
         return {f: v for f, v in self.values.items() if self.current.get(f) != v}
 
 
-class _GroupSheet(SheetResource):
+class _FinanceSheet(Sheet):
+    """Rows keyed within the file (a key twice is refused) and counted as they are planned."""
+
+    plans: list[_Plan]
+    keys_in_file: dict[tuple, int]
+
+    def _claim_key(self, key: tuple, number: int, errors: dict, column: str) -> bool:
+        first = self.keys_in_file.get(key)
+        if first is not None:
+            errors.setdefault(column, _(MSG_ROW_REPEATS).format(row=first))
+            return False
+        self.keys_in_file[key] = number
+        return True
+
+    def _finish_row(self, number: int, plan: _Plan | None, errors: dict, ctx: ImportContext) -> None:
+        if errors or plan is None:
+            ctx.reject(number, errors)
+            return
+        ctx.tally(created=plan.pk is None, changed=bool(plan.changes))
+        self.plans.append(plan)
+
+
+class _GroupSheet(_FinanceSheet):
     """A sheet whose rows name a group: kube references shared with the other sheets."""
 
     stored_fields: tuple[str, ...] = ()
@@ -134,28 +156,6 @@ class _GroupSheet(SheetResource):
     def stored_key(values: dict) -> tuple:
         raise NotImplementedError
 
-    def _claim_key(self, key: tuple, number: int, errors: dict, column: str) -> bool:
-        first = self.keys_in_file.get(key)
-        if first is not None:
-            errors.setdefault(column, _(MSG_ROW_REPEATS).format(row=first))
-            return False
-        self.keys_in_file[key] = number
-        return True
-
-    def _finish_row(self, number: int, plan: _Plan | None, errors: dict, ctx: ImportContext) -> None:
-        if errors or plan is None:
-            for column, message in errors.items():
-                ctx.error(number, column, message)
-            ctx.counts.invalid += 1
-            return
-        if plan.pk is None:
-            ctx.counts.created += 1
-        elif plan.changes:
-            ctx.counts.updated += 1
-        else:
-            ctx.counts.unchanged += 1
-        self.plans.append(plan)
-
     def write(self, ctx: ImportContext) -> None:
         changes = {plan.pk: self.changed_row(plan) for plan in self.plans if plan.pk and plan.changes}
         update_with_history(ctx, self.model, changes)
@@ -178,7 +178,7 @@ class _GroupSheet(SheetResource):
 # --- bantuan -------------------------------------------------------------------------
 
 
-class BantuanResource(_GroupSheet):
+class BantuanSheet(_GroupSheet):
     """Grants, keyed by (no_registrasi, sumber, tanggal)."""
 
     no_registrasi = Field(
@@ -233,7 +233,7 @@ class BantuanResource(_GroupSheet):
 # --- aset ------------------------------------------------------------------------------
 
 
-class AsetResource(_GroupSheet):
+class AsetSheet(_GroupSheet):
     """Assets, keyed by (no_registrasi, nama_aset, tanggal_perolehan)."""
 
     no_registrasi = Field(
@@ -311,7 +311,7 @@ REPORT_DEFAULTS = {
 }
 
 
-class LaporanBulananResource(_GroupSheet):
+class LaporanBulananSheet(_GroupSheet):
     """Monthly reports, keyed by (no_registrasi, periode); stored as verified and imported."""
 
     no_registrasi = Field(
@@ -432,7 +432,7 @@ class LaporanBulananResource(_GroupSheet):
 # --- pinjaman ---------------------------------------------------------------------------
 
 
-class PinjamanResource(SheetResource):
+class PinjamanSheet(_FinanceSheet):
     """Member loans from group cash, keyed by (nik, tanggal).
 
     `dibayar` is what was repaid so far: it becomes a repayment of the difference from
@@ -525,11 +525,11 @@ class PinjamanResource(SheetResource):
             elif not self.members_in_file:
                 errors["nik"] = _(MSG_NIK_UNKNOWN).format(nik=nik)
         if errors:
-            self._finish(number, None, errors, ctx)
+            self._finish_row(number, None, errors, ctx)
             return
         final = self._final(number, values, stored, ctx, errors)
         plan = None
-        if not errors and self._claim((nik, lent_on), number, errors):
+        if not errors and self._claim_key((nik, lent_on), number, errors, "tanggal"):
             plan = _Plan(number, None, final, pk=stored["pk"] if stored else None, current=stored)
             plan.extra = {"nik": nik, "membership": membership, "stored_repaid": stored["repaid"] if stored else 0}
             if final["amount"] > loan_limit():
@@ -540,7 +540,7 @@ class PinjamanResource(SheetResource):
                         amount=format_rupiah(final["amount"]), limit=format_rupiah(loan_limit())
                     ),
                 )
-        self._finish(number, plan, errors, ctx)
+        self._finish_row(number, plan, errors, ctx)
 
     def _final(self, number: int, values: dict, stored: dict | None, ctx: ImportContext, errors: dict) -> dict:
         amount, lent_on = values["jumlah"], values["tanggal"]
@@ -572,28 +572,6 @@ class PinjamanResource(SheetResource):
         if repaid < amount:
             repaid_on = None
         return {"amount": amount, "lent_on": lent_on, "due_on": due_on, "repaid_on": repaid_on, "repaid": repaid}
-
-    def _claim(self, key: tuple, number: int, errors: dict) -> bool:
-        first = self.keys_in_file.get(key)
-        if first is not None:
-            errors["tanggal"] = _(MSG_ROW_REPEATS).format(row=first)
-            return False
-        self.keys_in_file[key] = number
-        return True
-
-    def _finish(self, number: int, plan: _Plan | None, errors: dict, ctx: ImportContext) -> None:
-        if errors or plan is None:
-            for column, message in errors.items():
-                ctx.error(number, column, message)
-            ctx.counts.invalid += 1
-            return
-        if plan.pk is None:
-            ctx.counts.created += 1
-        elif plan.changes:
-            ctx.counts.updated += 1
-        else:
-            ctx.counts.unchanged += 1
-        self.plans.append(plan)
 
     def _resolve_borrowers(self, ctx: ImportContext) -> None:
         """Borrowers registered by this file's anggota sheet, now written."""
@@ -646,12 +624,3 @@ class PinjamanResource(SheetResource):
                 repayments.append({"loan_id": plan.pk, "paid_on": max(paid_on, plan.values["lent_on"]), "amount": owed})
         for block in chunked(repayments, BLOCK):
             insert_with_history(ctx, Repayment, block)
-
-
-def register_sheets() -> None:
-    from kube_registry.importing import register_sheet
-
-    register_sheet("bantuan", BantuanResource)
-    register_sheet("aset", AsetResource)
-    register_sheet("pinjaman", PinjamanResource)
-    register_sheet("laporan_bulanan", LaporanBulananResource)

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export.fields import Field
 
 from groups.models import AreaType, BusinessField, Kelurahan, Role, Sex
 from groups.resources import MSG_FACILITATOR_UNKNOWN, _code_key, _facilitators, _key_text, _region_key, _Regions
@@ -29,15 +28,15 @@ from kube_registry.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
     IntegerWidget,
     MoneyWidget,
-    SheetResource,
+    Sheet,
     TextWidget,
     insert_with_history,
     update_with_history,
 )
-from kube_registry.masking import present_personal
 from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
 
 from .models import (
@@ -151,7 +150,7 @@ class _RowPlan:
         return {f: v for f, v in self.values.items() if self.current.get(f) != v}
 
 
-class UsulanResource(SheetResource):
+class UsulanSheet(Sheet):
     kode_usulan = Field(attribute="proposal__code", column_name="kode_usulan", widget=TextWidget(max_length=30))
     nama_kube = Field(attribute="proposal__name", column_name="nama_kube", widget=TextWidget(max_length=150))
     kecamatan = Field(attribute="kecamatan", column_name="kecamatan", widget=TextWidget(required=True))
@@ -413,12 +412,8 @@ class UsulanResource(SheetResource):
             new_entry = plan.proposal is not None and plan.entry_pk is None
             role_changed = plan.entry_pk is not None and plan.entry_role != plan.role
             proposal_new = plan.proposal is not None and plan.proposal.pk is None
-            if plan.candidate_pk is None or new_entry or proposal_new:
-                counts.created += 1
-            elif plan.changes or role_changed or (plan.proposal is not None and plan.proposal.changes):
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            changed = bool(plan.changes) or role_changed or (plan.proposal is not None and bool(plan.proposal.changes))
+            counts.tally(created=plan.candidate_pk is None or new_entry or proposal_new, changed=changed)
 
     # --- writing ----------------------------------------------------------------------
 
@@ -475,129 +470,3 @@ class UsulanResource(SheetResource):
             if plan.proposal is not None and plan.entry_pk is None
         ]
         insert_with_history(ctx, ProposalCandidate, rows)
-
-
-# --- Export --------------------------------------------------------------------------------
-
-
-def usulan_columns() -> list[str]:
-    return UsulanResource.column_names()
-
-
-def usulan_rows(proposals, *, can_see_personal_data: bool) -> Iterator[list[Any]]:
-    """One row per family on each proposal, in `usulan_columns()` order: one query.
-
-    Personal fields as `kube_registry.masking.present_personal` shows them to the reader.
-    """
-    fields = UsulanResource.fields
-    render = {
-        name: fields[name].widget.render
-        for name in ("jenis_usaha", "wilayah", "pengusul", "sumber_bantuan", "jenis_kelamin", "kesediaan", "jabatan")
-    }
-    rows = (
-        ProposalCandidate.objects.filter(proposal__in=proposals)
-        .order_by("proposal__code", "pk")
-        .values_list(
-            "proposal__code",
-            "proposal__name",
-            "proposal__kelurahan__kecamatan__name",
-            "proposal__kelurahan__name",
-            "proposal__rt",
-            "proposal__address",
-            "proposal__business_field",
-            "proposal__business_description",
-            "proposal__area_type",
-            "proposal__proposer_kind",
-            "proposal__proposer_name",
-            "proposal__proposed_on",
-            "proposal__facilitator__username",
-            "proposal__grant_source",
-            "proposal__grant_amount",
-            "candidate__nik",
-            "candidate__kk",
-            "candidate__name",
-            "candidate__sex",
-            "candidate__birth_on",
-            "candidate__kelurahan__code",
-            "candidate__rt",
-            "candidate__is_head_of_family",
-            "candidate__is_main_earner",
-            "candidate__is_dtks",
-            "candidate__dtks_decile",
-            "candidate__is_pkh",
-            "candidate__dependents",
-            "candidate__willingness",
-            "role",
-            "candidate__phone",
-        )
-    )
-    yes_no = BooleanWidget().render
-    for (
-        code,
-        name,
-        kecamatan,
-        kelurahan,
-        rt,
-        address,
-        field_,
-        description,
-        area,
-        proposer,
-        proposer_name,
-        proposed_on,
-        facilitator,
-        grant_source,
-        grant_amount,
-        nik,
-        kk,
-        person,
-        sex,
-        birth_on,
-        home_code,
-        home_rt,
-        head,
-        earner,
-        dtks,
-        decile,
-        pkh,
-        dependents,
-        willingness,
-        role,
-        phone,
-    ) in rows.iterator(chunk_size=2_000):
-        shown = present_personal(
-            can_see=can_see_personal_data, nik=nik, kk=kk, phone=phone, birth_on=birth_on, export=True
-        )
-        yield [
-            code,
-            name,
-            kecamatan,
-            kelurahan,
-            rt,
-            address,
-            render["jenis_usaha"](field_),
-            description,
-            render["wilayah"](area),
-            render["pengusul"](proposer),
-            proposer_name,
-            proposed_on,
-            facilitator or "",
-            render["sumber_bantuan"](grant_source),
-            grant_amount,
-            shown.nik,
-            shown.kk,
-            person,
-            render["jenis_kelamin"](sex),
-            shown.birth,
-            home_code,
-            home_rt,
-            yes_no(head),
-            yes_no(earner),
-            yes_no(dtks),
-            decile,
-            yes_no(pkh),
-            dependents,
-            render["kesediaan"](willingness),
-            render["jabatan"](role),
-            shown.phone,
-        ]

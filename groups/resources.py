@@ -22,20 +22,20 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export.fields import Field
 
 from kube_registry.importing import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
-    SheetResource,
+    Sheet,
     TextWidget,
     chunked,
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.nik import IdNumberError, nik_disagreements, normalize_id_number, parse_kk, parse_nik
 from kube_registry.roles import ROLE_FACILITATOR
 
 from .models import (
@@ -54,15 +54,14 @@ from .models import (
     Role,
     Sex,
 )
-from .services import (
-    MSG_ACTIVE_ELSEWHERE,
-    MSG_DATE_IN_FUTURE,
-    MSG_JOINED_BEFORE_FOUNDED,
-    MSG_LEFT_BEFORE_JOINED,
-    MSG_ROLE_TAKEN,
-    city_code_digits,
-    kube_fields_check,
+from .rules import (
+    active_elsewhere_message,
+    holds_one_place,
+    leaving_problems,
+    membership_date_problems,
+    role_taken_message,
 )
+from .services import city_code_digits, kube_fields_check
 
 MSG_KECAMATAN_UNKNOWN = gettext_noop("Kecamatan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
 MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
@@ -84,8 +83,6 @@ MSG_ID_AS_NUMBER = gettext_noop(
     "Nomor ini tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit: periksa digit terakhirnya "
     "dan format kolomnya sebagai teks."
 )
-MSG_LEFT_NEEDS_REASON = gettext_noop("Isi alasan_keluar bila tanggal_keluar diisi.")
-MSG_REASON_NEEDS_DATE = gettext_noop("Isi tanggal_keluar bila alasan_keluar diisi.")
 
 BLOCK = 2_000  # rows per lookup block and per bulk write
 
@@ -238,7 +235,7 @@ class _KubePlan:
     generate_number: bool = False
 
 
-class KelompokResource(SheetResource):
+class KelompokSheet(Sheet):
     """One row per group, keyed by no_registrasi (generated when blank)."""
 
     no_registrasi = Field(attribute="no_registrasi", column_name="no_registrasi", widget=TextWidget(max_length=20))
@@ -367,9 +364,7 @@ class KelompokResource(SheetResource):
                 errors.setdefault(KUBE_COLUMN_OF[name], messages[0])
 
         if errors:
-            for column, message in errors.items():
-                ctx.error(number, column, message)
-            ctx.counts.invalid += 1
+            ctx.reject(number, errors)
             if no_registrasi and no_registrasi not in refs:
                 refs[no_registrasi] = KubeRef(no_registrasi, None, values.get("nama_kube", ""), None, valid=False)
             elif no_registrasi:
@@ -381,14 +376,10 @@ class KelompokResource(SheetResource):
             changes = {f: v for f, v in given.items() if current[f] != v}
             ref = KubeRef(no_registrasi, current["pk"], merged["name"], merged["founded_on"])
             plan = _KubePlan(number, ref, merged, changes=changes)
-            if changes:
-                ctx.counts.updated += 1
-            else:
-                ctx.counts.unchanged += 1
         else:
             ref = KubeRef(no_registrasi, None, merged["name"], merged["founded_on"])
             plan = _KubePlan(number, ref, merged, generate_number=not no_registrasi)
-            ctx.counts.created += 1
+        ctx.tally(created=plan.changes is None, changed=bool(plan.changes))
         if no_registrasi:
             refs[no_registrasi] = ref
         self.plans.append(plan)
@@ -522,7 +513,7 @@ def _match_membership(candidates: list[dict], values: dict[str, Any]) -> dict | 
     return max(candidates, key=lambda c: (c["left_on"], c["pk"]))
 
 
-class AnggotaResource(SheetResource):
+class AnggotaSheet(Sheet):
     """One row per membership, keyed by NIK (and the group it names)."""
 
     no_registrasi = Field(
@@ -629,18 +620,9 @@ class AnggotaResource(SheetResource):
             except IdNumberError as exc:
                 errors["nik"] = str(exc)
         if info is not None:
-            sex = values.get("jenis_kelamin")
-            if sex and sex != info.sex:
-                errors.setdefault("jenis_kelamin", self._nik_disagreement(info.nik, ctx, sex=sex))
-            birth_on = values.get("tanggal_lahir")
-            nik_birth = info.birth_on
-            # The NIK holds DDMMYY only: the century cannot disagree (nik.parse_nik).
-            if birth_on and (birth_on.day, birth_on.month, birth_on.year % 100) != (
-                nik_birth.day,
-                nik_birth.month,
-                nik_birth.year % 100,
-            ):
-                errors.setdefault("tanggal_lahir", self._nik_disagreement(info.nik, ctx, birth_on=birth_on))
+            problems = nik_disagreements(info, sex=values.get("jenis_kelamin"), birth_on=values.get("tanggal_lahir"))
+            for name, message in problems.items():
+                errors.setdefault(COLUMN_OF[name], message)
         kk_warnings: list[str] = []
         if values.get("no_kk"):
             try:
@@ -701,14 +683,6 @@ class AnggotaResource(SheetResource):
             return
         self.plans.append(plan)
 
-    @staticmethod
-    def _nik_disagreement(nik: str, ctx: ImportContext, **recorded) -> str:
-        try:
-            parse_nik(nik, today=ctx.today, **recorded)
-        except IdNumberError as exc:
-            return str(exc)
-        return ""
-
     def _plan_membership(
         self, number: int, values: dict, person: _PersonPlan, kube: KubeRef, errors: dict, ctx: ImportContext
     ) -> _MembershipPlan | None:
@@ -728,20 +702,11 @@ class AnggotaResource(SheetResource):
             final = {f: current[f] for f in MEMBERSHIP_FIELDS} | given
         else:
             final = {"role": Role.ANGGOTA, "joined_on": None, "left_on": None, "leave_reason": ""} | given
-        if final["left_on"] and not final["leave_reason"]:
-            errors["alasan_keluar"] = _(MSG_LEFT_NEEDS_REASON)
-        if final["leave_reason"] and not final["left_on"]:
-            errors["tanggal_keluar"] = _(MSG_REASON_NEEDS_DATE)
-        joined_on, left_on = final["joined_on"], final["left_on"]
-        if joined_on and left_on and left_on < joined_on:
-            errors["tanggal_keluar"] = _(MSG_LEFT_BEFORE_JOINED).format(date=joined_on.strftime("%d-%m-%Y"))
-        for column, day in (("tanggal_masuk", joined_on), ("tanggal_keluar", left_on)):
-            if day and day > ctx.today:
-                errors.setdefault(column, _(MSG_DATE_IN_FUTURE))
-        if joined_on and kube.founded_on and joined_on < kube.founded_on:
-            errors.setdefault(
-                "tanggal_masuk", _(MSG_JOINED_BEFORE_FOUNDED).format(date=kube.founded_on.strftime("%d-%m-%Y"))
-            )
+        problems = leaving_problems(left_on=final["left_on"], leave_reason=final["leave_reason"])
+        problems |= membership_date_problems(
+            joined_on=final["joined_on"], left_on=final["left_on"], founded_on=kube.founded_on, today=ctx.today
+        )
+        errors.update({COLUMN_OF[name]: message for name, message in problems.items()})
         if errors:
             return None
         stored = {f: current[f] for f in MEMBERSHIP_FIELDS} if current else None
@@ -768,9 +733,7 @@ class AnggotaResource(SheetResource):
             first = None
             if stored_active:
                 holder = stored_active[0]
-                message = _(MSG_ACTIVE_ELSEWHERE).format(
-                    name=person.final()["name"], nik=nik, kube=holder["kube__name"]
-                )
+                message = active_elsewhere_message(name=person.final()["name"], nik=nik, kube_name=holder["kube__name"])
                 for plan in active:
                     self._fail(ctx, plan, "nik", message)
                 continue
@@ -789,7 +752,7 @@ class AnggotaResource(SheetResource):
         for plan in self.plans:
             if (
                 plan.values["left_on"] is None
-                and plan.values["role"] in OFFICER_ROLES
+                and holds_one_place(plan.values["role"])
                 and plan.row not in self.invalid_rows
             ):
                 by_kube[id(plan.kube)].append(plan)
@@ -805,11 +768,11 @@ class AnggotaResource(SheetResource):
                 if holder is None:
                     holders[role] = plan
                     continue
-                label = Role(role).label.lower()
                 if isinstance(holder, dict):
-                    message = _(MSG_ROLE_TAKEN).format(role=label, name=holder["person__name"])
+                    message = role_taken_message(role, holder["person__name"])
                 else:
                     name = holder.person.final()["name"]
+                    label = Role(role).label.lower()
                     message = _(MSG_ROLE_TAKEN_IN_FILE).format(role=label, name=name, row=holder.row)
                 self._fail(ctx, plan, "jabatan", message)
 
@@ -818,12 +781,8 @@ class AnggotaResource(SheetResource):
         counts.invalid += len(self.invalid_rows)
         self.plans = [plan for plan in self.plans if plan.row not in self.invalid_rows]
         for plan in self.plans:
-            if plan.pk is None:
-                counts.created += 1
-            elif plan.changes or (plan.row == plan.person.first_row and plan.person.changes()):
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            changed = bool(plan.changes) or (plan.row == plan.person.first_row and bool(plan.person.changes()))
+            counts.tally(created=plan.pk is None, changed=changed)
 
     def write(self, ctx: ImportContext) -> None:
         new_persons = [p for p in self.persons.values() if p.pk is None and p.given]

@@ -18,25 +18,27 @@ from django.utils.translation import gettext_noop
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
 from kube_registry.versioning import version_bump, version_check
 
-from .models import OFFICER_ROLES, FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
-
-MSG_ACTIVE_ELSEWHERE = gettext_noop(
-    "{name} (NIK {nik}) masih anggota aktif {kube}. Catat keluarnya dari kelompok itu terlebih dahulu."
+from .models import FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
+from .rules import (  # noqa: F401  (the messages are the services' too: forms and tests name them here)
+    MSG_ACTIVE_ELSEWHERE,
+    MSG_DATE_IN_FUTURE,
+    MSG_JOINED_BEFORE_FOUNDED,
+    MSG_LEFT_BEFORE_JOINED,
+    MSG_ROLE_TAKEN,
+    active_elsewhere_message,
+    holds_one_place,
+    membership_date_problems,
+    role_taken_message,
 )
+
 # The one answer to a NIK known outside the writer's scope, whatever it belongs to (a
 # member of another group, a family waiting elsewhere): it names nobody, so a NIK typed
 # into a form never tells a facilitator who that person is or where. Groups and formation
 # both answer with it; the office sees the full conflict instead.
 MSG_NIK_REGISTERED_ELSEWHERE = gettext_noop("NIK ini sudah terdaftar; hubungi petugas Dinas Sosial.")
 MSG_NIK_TAKEN = gettext_noop("NIK ini sudah terdaftar untuk orang lain.")
-MSG_ROLE_TAKEN = gettext_noop(
-    "KUBE ini sudah memiliki {role} aktif: {name}. Ubah dulu jabatan {name} atau catat keluarnya."
-)
 MSG_UPLOAD_PURGED = gettext_noop("Berkas sudah dihapus; unggah lagi.")
 MSG_ALREADY_LEFT = gettext_noop("Anggota ini sudah tercatat keluar.")
-MSG_LEFT_BEFORE_JOINED = gettext_noop("Tanggal keluar tidak boleh sebelum tanggal masuk ({date}).")
-MSG_JOINED_BEFORE_FOUNDED = gettext_noop("Tanggal masuk tidak boleh sebelum KUBE berdiri ({date}).")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_FI_DATE_REQUIRED = gettext_noop("Isi tanggal pembentukan LKM/koperasi.")
 MSG_FI_DATE_WITHOUT_KIND = gettext_noop("Pilih LKM atau koperasi, atau kosongkan tanggalnya.")
 
@@ -167,16 +169,14 @@ def person_check(*, nik: str, sex: str, birth_on: dt.date | None, kk: str = "") 
 
 
 def _check_role_free(*, kube: Kube, role: str, exclude: Membership | None = None) -> None:
-    if role not in OFFICER_ROLES:
+    if not holds_one_place(role):
         return
     holders = Membership.objects.active().filter(kube=kube, role=role).select_related("person")
     if exclude is not None:
         holders = holders.exclude(pk=exclude.pk)
     holder = holders.first()
     if holder:
-        raise ValidationError(
-            {"role": _(MSG_ROLE_TAKEN).format(role=Role(role).label.lower(), name=holder.person.name)}
-        )
+        raise ValidationError({"role": role_taken_message(role, holder.person.name)})
 
 
 def _save_membership(membership: Membership, actor) -> Membership:
@@ -210,12 +210,9 @@ def membership_add(
     """Add a person (new or known by NIK) to a group; refuses a second active membership."""
     Kube.objects.select_for_update().filter(pk=kube.pk).get()
     checked = person_check(nik=nik, sex=sex, birth_on=birth_on, kk=kk)
-    if joined_on and joined_on < kube.founded_on:
-        raise ValidationError(
-            {"joined_on": _(MSG_JOINED_BEFORE_FOUNDED).format(date=kube.founded_on.strftime("%d-%m-%Y"))}
-        )
-    if joined_on and joined_on > timezone.localdate():
-        raise ValidationError({"joined_on": _(MSG_DATE_IN_FUTURE)})
+    problems = membership_date_problems(joined_on=joined_on, founded_on=kube.founded_on, today=timezone.localdate())
+    if problems:
+        raise ValidationError(problems)
     person = Person.objects.select_for_update().filter(nik=checked["nik"]).first()
     if person is not None:
         current = person.memberships.active().select_related("kube").first()
@@ -223,7 +220,7 @@ def membership_add(
             if current.kube_id != kube.pk:
                 nik_reachable_check(actor=actor, nik=checked["nik"])
             raise ValidationError(
-                {"nik": _(MSG_ACTIVE_ELSEWHERE).format(name=person.name, nik=checked["nik"], kube=current.kube.name)}
+                {"nik": active_elsewhere_message(name=person.name, nik=checked["nik"], kube_name=current.kube.name)}
             )
         # A known person active nowhere (a former member rejoining) may be added by
         # whoever knows their NIK; the reply shows only what was typed (the view words it).
@@ -275,12 +272,9 @@ def membership_end(
     version_check(membership, version, actor=actor)
     if not membership.is_active:
         raise ValidationError(_(MSG_ALREADY_LEFT))
-    if membership.joined_on and left_on < membership.joined_on:
-        raise ValidationError(
-            {"left_on": _(MSG_LEFT_BEFORE_JOINED).format(date=membership.joined_on.strftime("%d-%m-%Y"))}
-        )
-    if left_on > timezone.localdate():
-        raise ValidationError({"left_on": _(MSG_DATE_IN_FUTURE)})
+    problems = membership_date_problems(joined_on=membership.joined_on, left_on=left_on, today=timezone.localdate())
+    if "left_on" in problems:
+        raise ValidationError({"left_on": problems["left_on"]})
     membership.left_on = left_on
     membership.leave_reason = reason
     version_bump(membership)
@@ -312,7 +306,7 @@ def person_update(*, actor, person: Person, version: int | None = None, **values
 def import_uploads_purge(*, now: dt.datetime | None = None) -> int:
     """Empty the content of uploads older than KUBE_IMPORT_RETENTION_HOURS; returns how many.
 
-    Applied and refused uploads lose their content at once (groups.import_views); this
+    Applied and refused uploads lose their content at once (pages/workbook_views.py); this
     catches the checked ones nobody applied. The row stays as the audit trace: who
     uploaded which file when, and its summary.
     """

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import area_views, import_views, search_views, views
+from . import area_views, search_views, views
 
 app_name = "groups"
 
@@ -8,9 +8,6 @@ urlpatterns = [
     path("kelompok/cari-nik/", search_views.MemberSearchView.as_view(), name="member_search"),
     path("pendamping/", area_views.FacilitatorListView.as_view(), name="facilitator_list"),
     path("pendamping/<int:user_pk>/wilayah/", area_views.FacilitatorAreaView.as_view(), name="facilitator_area"),
-    path("impor/", import_views.ImportUploadView.as_view(), name="import"),
-    path("impor/templat.xlsx", import_views.import_template, name="import_template"),
-    path("impor/<int:pk>/terapkan/", import_views.ImportApplyView.as_view(), name="import_apply"),
     path("kelompok/tambah/", views.KubeCreateView.as_view(), name="kube_create"),
     path("kelompok/<int:pk>/ubah/", views.KubeUpdateView.as_view(), name="kube_update"),
     path("kelompok/<int:pk>/anggota/tambah/", views.MemberAddView.as_view(), name="member_add"),

@@ -1,28 +1,22 @@
-"""The registry export: every app's sheets of contract 4 in one workbook.
+"""The registry export: sheets of contract 4 written from declarative column tables.
 
-Apps register their export sheets in `AppConfig.ready()`, the way they register their
-import sheets with `kube_registry.importing.register_sheet`; this module never imports
-an app. A sheet is a name, its columns and a function
+Each export sheet is a name, a column table and a rows function. A column table is a
+tuple of `Column`s, one per column in the file's order: its name (the import sheet's
+column), where its value is read (`source`: a `values_list` path, or several) and how
+it is written (`write`: the import widget's `render`, so an export reads back the
+same; `personal`: masked unless the reader may see personal data). The header and the
+rows come from the same table, so they cannot drift apart.
+
+A rows function
 
     rows(kubes, *, can_see_personal_data) -> Iterator[list]
 
-that yields one list per row, in column order, for the groups of `kubes` (a `Kube`
+yields one list per row, in column order, for the groups of `kubes` (a `Kube`
 queryset: every group for `export_registry`, the filtered group list for the web
-export; filter with `kube__in=kubes`). The rules for a rows function:
-
-- values in the form the importer reads them: dates as `date`s, money as `int`s,
-  enumerations as their import codes, text as `str`, empty as `None` or "";
-- NIK, KK and phone masked, birth date blank (`kube_registry.masking.present_personal`) unless
-  `can_see_personal_data`;
-- a fixed number of queries whatever the number of rows: `values_list(...)` read with
-  `.iterator(chunk_size=...)`, never a query per row.
-
-The writers here escape every text cell against formula injection, so rows functions
-return plain text. An unmasked export imports back with `import_registry` unchanged.
-
-Columns of the `kelompok` sheet that a later app computes (the assessment's
-`kategori`, `skor`, `tanggal_penilaian`) come from providers registered with
-`register_kelompok_columns`; see there.
+export); most are `table_rows(queryset, table, ...)`: one query whatever the number
+of rows. The writers here escape every text cell against formula injection, so rows
+functions return plain text. An unmasked export imports back with `import_registry`
+unchanged. The workbook's sheets, in order, are declared in pages/workbook.py.
 """
 
 import csv
@@ -31,99 +25,92 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 
-from kube_registry.importing import SHEET_ORDER, normalize_name
+from kube_registry.masking import present_personal
 from kube_registry.values import escape_csv_cell
 from kube_registry.xlsx import XlsxWriter
 
 RowsFunction = Callable[..., Iterator[list[Any]]]
-# kube ids -> {kube id: {column: value}}
-KelompokColumnsProvider = Callable[[list[int]], dict[int, dict[str, Any]]]
 # (sheet name, rows written so far)
 Progress = Callable[[str, int], None]
 PROGRESS_EVERY = 5_000
+CHUNK = 2_000
+# Column.personal -> (present_personal's argument, its answer's attribute)
+_PERSONAL = {"nik": ("nik", "nik"), "kk": ("kk", "kk"), "phone": ("phone", "phone"), "birth": ("birth_on", "birth")}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export sheet: its name, where its value is read, how it is written."""
+
+    name: str
+    source: str | tuple[str, ...] | None = None  # None: filled by the rows function itself
+    write: Callable[..., Any] | None = None  # the source value(s) -> the cell; None: as stored
+    personal: str = ""  # "nik", "kk", "phone" or "birth": shown as present_personal decides
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        if self.source is None:
+            return ()
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    def cell(self, *, can_see_personal_data: bool) -> Callable[..., Any]:
+        write = self.write or (lambda value: value)
+        if not self.personal:
+            return write
+        argument, attribute = _PERSONAL[self.personal]
+
+        def shown(value):
+            fields = present_personal(can_see=can_see_personal_data, export=True, **{argument: value})
+            return getattr(fields, attribute)
+
+        return lambda *values: shown(write(*values))
+
+
+ColumnTable = tuple[Column, ...]
+
+
+def header(table: ColumnTable) -> list[str]:
+    return [column.name for column in table]
+
+
+def row_reader(table: ColumnTable, *, can_see_personal_data: bool) -> tuple[list[str], Callable[[Sequence], list]]:
+    """The `values_list` paths a table reads, and the function turning one such tuple into cells.
+
+    Columns without a source (filled by the rows function) are left out of the cells.
+    """
+    paths: list[str] = []
+    readers = []
+    for column in table:
+        if column.source is None:
+            continue
+        start = len(paths)
+        paths.extend(column.sources)
+        readers.append((start, start + len(column.sources), column.cell(can_see_personal_data=can_see_personal_data)))
+
+    def cells(values: Sequence) -> list:
+        return [write(*values[start:end]) for start, end, write in readers]
+
+    return paths, cells
+
+
+def table_rows(queryset: QuerySet, table: ColumnTable, *, can_see_personal_data: bool) -> Iterator[list[Any]]:
+    """The rows of an ordered queryset through a column table: one query, read in chunks."""
+    paths, cells = row_reader(table, can_see_personal_data=can_see_personal_data)
+    for values in queryset.values_list(*paths).iterator(chunk_size=CHUNK):
+        yield cells(values)
 
 
 @dataclass(frozen=True)
 class ExportSheet:
     name: str
-    columns: tuple[str, ...]
+    columns: ColumnTable
     rows: RowsFunction
 
-
-_SHEETS: dict[str, ExportSheet] = {}
-_KELOMPOK_PROVIDERS: list[KelompokColumnsProvider] = []
-
-
-def register_export_sheet(name: str, columns: Sequence[str], rows: RowsFunction) -> None:
-    """Called from an app's `ready()`; registering the same function again is harmless."""
-    name = normalize_name(name)
-    existing = _SHEETS.get(name)
-    if existing is not None and existing.rows is not rows:
-        raise ImproperlyConfigured(f"Export sheet {name!r} is already registered by {existing.rows!r}.")
-    _SHEETS[name] = ExportSheet(name=name, columns=tuple(columns), rows=rows)
-
-
-def export_sheets() -> list[ExportSheet]:
-    """In contract order (kelompok, anggota, bantuan, …); others after, by name."""
-
-    def position(sheet: ExportSheet) -> tuple[int, str]:
-        return (SHEET_ORDER.index(sheet.name) if sheet.name in SHEET_ORDER else len(SHEET_ORDER), sheet.name)
-
-    return sorted(_SHEETS.values(), key=position)
-
-
-def get_export_sheet(name: str) -> ExportSheet:
-    try:
-        return _SHEETS[normalize_name(name)]
-    except KeyError:
-        raise ImproperlyConfigured(f"No export sheet {name!r} is registered.") from None
-
-
-# --- Columns of the kelompok sheet provided by later apps ------------------------------
-
-
-def register_kelompok_columns(provider: KelompokColumnsProvider) -> None:
-    """Let a later app fill columns of the `kelompok` sheet; call it from `ready()`.
-
-    `provider(kube_ids)` receives a list of group ids (one chunk of the sheet, at most
-    a few thousand) and returns `{kube_id: {column: value}}` using ONE query for the
-    whole list, never one per group. Columns it may fill: `kategori` (the category's
-    import code, text), `skor` (a number), `tanggal_penilaian` (a `date`); other keys
-    are ignored. A group missing from the answer keeps those cells blank; so do all
-    groups while no provider is registered. When several providers answer for the
-    same column, the one registered last wins. The assessments app, for instance:
-
-        def latest_assessment_columns(kube_ids):
-            rows = Assessment.objects.filter(kube_id__in=kube_ids) ...  # the latest per group
-            return {kube_id: {"kategori": ..., "skor": ..., "tanggal_penilaian": as_of} for ...}
-
-        class AssessmentsConfig(AppConfig):
-            def ready(self):
-                register_kelompok_columns(latest_assessment_columns)
-
-    Registering the same provider twice is harmless.
-    """
-    if provider not in _KELOMPOK_PROVIDERS:
-        _KELOMPOK_PROVIDERS.append(provider)
-
-
-def unregister_kelompok_columns(provider: KelompokColumnsProvider) -> None:
-    """Undo `register_kelompok_columns` (for tests)."""
-    if provider in _KELOMPOK_PROVIDERS:
-        _KELOMPOK_PROVIDERS.remove(provider)
-
-
-def kelompok_column_values(kube_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """What the registered providers say about these groups: one query per provider."""
-    merged: dict[int, dict[str, Any]] = {}
-    if not kube_ids:
-        return merged
-    for provider in _KELOMPOK_PROVIDERS:
-        for kube_id, values in provider(kube_ids).items():
-            merged.setdefault(kube_id, {}).update(values)
-    return merged
+    @property
+    def header(self) -> list[str]:
+        return header(self.columns)
 
 
 # --- Writing -------------------------------------------------------------------------
@@ -189,28 +176,30 @@ def csv_bytes(columns: Sequence[str], rows: Iterable[list[Any]]) -> bytes:
 
 
 def write_registry_xlsx(
-    kubes, output: IO[bytes] | str, *, can_see_personal_data: bool, progress: Progress | None = None
+    kubes,
+    output: IO[bytes] | str,
+    *,
+    sheets: Sequence[ExportSheet],
+    can_see_personal_data: bool,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Every registered sheet, restricted to `kubes`, in contract order; returns rows per sheet."""
-    sheets = (
-        (sheet.name, sheet.columns, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))
-        for sheet in export_sheets()
+    """The given sheets, restricted to `kubes`, in their order; returns rows per sheet."""
+    parts = (
+        (sheet.name, sheet.header, sheet.rows(kubes, can_see_personal_data=can_see_personal_data)) for sheet in sheets
     )
-    return write_xlsx(output, sheets, progress=progress)
+    return write_xlsx(output, parts, progress=progress)
 
 
-def registry_xlsx_bytes(kubes, *, can_see_personal_data: bool) -> bytes:
+def registry_xlsx_bytes(kubes, *, sheets: Sequence[ExportSheet], can_see_personal_data: bool) -> bytes:
     buffer = io.BytesIO()
-    write_registry_xlsx(kubes, buffer, can_see_personal_data=can_see_personal_data)
+    write_registry_xlsx(kubes, buffer, sheets=sheets, can_see_personal_data=can_see_personal_data)
     return buffer.getvalue()
 
 
-def write_sheet_csv(name: str, kubes, output: IO[str], *, can_see_personal_data: bool) -> int:
-    """One registered sheet, restricted to `kubes`, as CSV; returns the row count."""
-    sheet = get_export_sheet(name)
-    return write_csv(output, sheet.columns, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))
+def write_sheet_csv(sheet: ExportSheet, kubes, output: IO[str], *, can_see_personal_data: bool) -> int:
+    """One sheet, restricted to `kubes`, as CSV; returns the row count."""
+    return write_csv(output, sheet.header, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))
 
 
-def sheet_csv_bytes(name: str, kubes, *, can_see_personal_data: bool) -> bytes:
-    sheet = get_export_sheet(name)
-    return csv_bytes(sheet.columns, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))
+def sheet_csv_bytes(sheet: ExportSheet, kubes, *, can_see_personal_data: bool) -> bytes:
+    return csv_bytes(sheet.header, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))

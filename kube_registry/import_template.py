@@ -1,14 +1,15 @@
-"""The blank workbook offered on the import page: every registered sheet with its
+"""The blank workbook offered on the import page: every sheet of the workbook with its
 headers, an example row, and drop-down lists for the enumerations."""
 
 import io
+from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .importing import BooleanWidget, ChoiceWidget, registered_sheets
+from .importing import BooleanWidget, ChoiceWidget, Sheet
 
 HEADER_FILL = PatternFill("solid", fgColor="D1E7DD")
 EXAMPLE_FONT = Font(italic=True, color="6C757D")
@@ -16,12 +17,12 @@ EXAMPLE_FONT = Font(italic=True, color="6C757D")
 VALIDATION_ROWS = 5000
 
 
-def template_workbook_bytes() -> bytes:
+def template_workbook_bytes(sheets: Mapping[str, type[Sheet]]) -> bytes:
+    """`sheets`: sheet name -> Sheet class, in the workbook's order (pages/workbook.py)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for spec in registered_sheets():
-        resource = spec.resource_class
-        sheet = workbook.create_sheet(spec.name)
+    for name, resource in sheets.items():
+        sheet = workbook.create_sheet(name)
         columns = resource.column_names()
         required = set(resource.required_columns())
         example = getattr(resource, "example_row", {})

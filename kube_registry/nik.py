@@ -8,7 +8,7 @@ registration date without the +40. Pure functions; no database.
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -105,24 +105,7 @@ def parse_nik(
         raise IdNumberError(_("NIK memuat tanggal lahir di masa depan ({digits}).").format(digits=nik[6:12]))
     if nik[12:] == "0000":
         raise IdNumberError(_("Nomor urut NIK (4 digit terakhir) tidak boleh 0000."))
-    if sex and sex != nik_sex:
-        expected = _("perempuan") if nik_sex == SEX_FEMALE else _("laki-laki")
-        raise IdNumberError(
-            _("Jenis kelamin tidak sesuai dengan NIK: menurut NIK orang ini {sex}.").format(sex=expected)
-        )
-    # The two-digit year cannot tell 1925 from 2025, so only day and month must agree
-    # when the recorded birth date is a century away from the guessed one.
-    if birth_on and (birth_on.day, birth_on.month, birth_on.year % 100) != (
-        nik_birth.day,
-        nik_birth.month,
-        nik_birth.year % 100,
-    ):
-        raise IdNumberError(
-            _("Tanggal lahir tidak sesuai dengan NIK: menurut NIK {date}.").format(date=nik_birth.strftime("%d-%m-%Y"))
-        )
-    if birth_on:
-        nik_birth = birth_on
-    return NikInfo(
+    info = NikInfo(
         nik=nik,
         region_code=nik[:6],
         birth_on=nik_birth,
@@ -130,6 +113,34 @@ def parse_nik(
         serial=nik[12:],
         warnings=_region_warnings(nik[:6], "NIK"),
     )
+    problems = nik_disagreements(info, sex=sex, birth_on=birth_on)
+    if problems:
+        raise IdNumberError(next(iter(problems.values())))
+    return replace(info, birth_on=birth_on) if birth_on else info
+
+
+def nik_disagreements(info: NikInfo, *, sex: str | None = None, birth_on: dt.date | None = None) -> dict[str, str]:
+    """What a recorded sex and birth date say against the NIK, by field ("sex", "birth_on").
+
+    The one statement of the rule: `parse_nik` raises the first, the import reports
+    each on its own column.
+    """
+    problems = {}
+    if sex and sex != info.sex:
+        expected = _("perempuan") if info.sex == SEX_FEMALE else _("laki-laki")
+        problems["sex"] = _("Jenis kelamin tidak sesuai dengan NIK: menurut NIK orang ini {sex}.").format(sex=expected)
+    # The two-digit year cannot tell 1925 from 2025, so only day and month must agree
+    # when the recorded birth date is a century away from the guessed one.
+    nik_birth = info.birth_on
+    if birth_on and (birth_on.day, birth_on.month, birth_on.year % 100) != (
+        nik_birth.day,
+        nik_birth.month,
+        nik_birth.year % 100,
+    ):
+        problems["birth_on"] = _("Tanggal lahir tidak sesuai dengan NIK: menurut NIK {date}.").format(
+            date=nik_birth.strftime("%d-%m-%Y")
+        )
+    return problems
 
 
 def parse_kk(raw: object) -> tuple[str, list[str]]:

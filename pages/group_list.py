@@ -13,7 +13,6 @@ from django_filters.views import FilterView
 
 from assessments import listing as assessment_listing
 from formation import listing as stage_listing
-from groups import import_views
 from groups.filters import ORDERING_FIELDS, ORDERING_LABELS, KubeFilter, ordering_filter
 from groups.selectors import kube_queryset, member_count_warning
 from kube_registry.roles import RoleRequiredMixin
@@ -92,9 +91,3 @@ class KubeListView(RoleRequiredMixin, FilterView):
         context["extension_filters"] = [context["filter"].form[name] for name in KubeListFilter.extra_filters]
         context["extension_filters_used"] = any(field.value() for field in context["extension_filters"])
         return context
-
-
-class KubeExportView(import_views.KubeExportView):
-    """The list as filtered, as a workbook or CSV: the same filters as the page."""
-
-    filterset_class = KubeListFilter

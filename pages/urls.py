@@ -7,11 +7,15 @@ groups' own in that one namespace.
 
 from django.urls import path
 
-from . import group_list, home, profile
+from . import group_list, home, profile, workbook_views
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("kelompok/", group_list.KubeListView.as_view(), name="kube_list"),
-    path("kelompok/ekspor.<str:fmt>", group_list.KubeExportView.as_view(), name="kube_export"),
     path("kelompok/<int:pk>/", profile.KubeDetailView.as_view(), name="kube_detail"),
+    # The registry workbook (pages/workbook.py): the group list's export, the import pages.
+    path("kelompok/ekspor.<str:fmt>", workbook_views.KubeExportView.as_view(), name="kube_export"),
+    path("impor/", workbook_views.ImportUploadView.as_view(), name="import"),
+    path("impor/templat.xlsx", workbook_views.import_template, name="import_template"),
+    path("impor/<int:pk>/terapkan/", workbook_views.ImportApplyView.as_view(), name="import_apply"),
 ]

@@ -1,4 +1,4 @@
-"""The `kemitraan` sheet of the import workbook (contract 4), and its export.
+"""The `kemitraan` sheet of the import workbook (contract 4); its export is partnerships/exports.py.
 
 One row per partnership: the group (`no_registrasi`), the partner (`mitra`, matched by
 its name key, so case, spacing and punctuation do not matter, nor the old name of a
@@ -21,12 +21,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from import_export import widgets as ie_widgets
-from import_export.fields import Field
 
 from groups.resources import (
     KubeRef,
@@ -40,9 +37,11 @@ from kube_registry.importing import (
     MSG_REQUIRED,
     ChoiceWidget,
     DateWidget,
+    Field,
     ImportContext,
-    SheetResource,
+    Sheet,
     TextWidget,
+    Widget,
     chunked,
     insert_with_history,
     update_with_history,
@@ -50,12 +49,8 @@ from kube_registry.importing import (
 
 from .models import FORM_FIELDS, Partner, PartnerKind, PartnerMerge, Partnership, PartnershipForm, partner_name_clean
 from .models import partner_name_key as name_key
-from .services import (
-    MSG_DATE_IN_FUTURE,
-    MSG_ENDED_BEFORE_STARTED,
-    MSG_NAME_EMPTY,
-    MSG_STARTED_BEFORE_FOUNDED,
-)
+from .rules import period_date_problems
+from .services import MSG_NAME_EMPTY
 
 MSG_KIND_FOR_NEW = gettext_noop("Mitra “{name}” belum terdaftar: isi jenis_mitra agar dapat didaftarkan.")
 MSG_KIND_DIFFERS_IN_FILE = gettext_noop("Mitra baru “{name}” ditulis berjenis “{other}” di baris {row}.")
@@ -78,11 +73,10 @@ def _day(day: dt.date) -> str:
     return date_format(day, "j M Y")
 
 
-class FormsWidget(ie_widgets.Widget):
+class FormsWidget(Widget):
     """`bentuk`: forms separated by commas (or semicolons), each matched like an enumeration."""
 
     def __init__(self, *, required: bool = False):
-        super().__init__(coerce_to_string=True)
         self.required = required
         self.one = ChoiceWidget(
             PartnershipForm,
@@ -135,7 +129,7 @@ class _Plan:
         return {f: v for f, v in self.values.items() if self.current[f] != v}
 
 
-class KemitraanResource(SheetResource):
+class KemitraanSheet(Sheet):
     """One row per partnership of a group with a partner, keyed by (no_registrasi, mitra)."""
 
     no_registrasi = Field(
@@ -257,15 +251,12 @@ class KemitraanResource(SheetResource):
         kube = kube_ref_for_row(values, refs, ctx, errors)
         partner = self._partner(number, values, ctx, errors) if "mitra" not in errors else None
         started_on, ended_on = values.get("mulai"), values.get("selesai")
-        if started_on is not None:
-            if started_on > ctx.today:
-                errors.setdefault("mulai", _(MSG_DATE_IN_FUTURE))
-            elif kube is not None and kube.founded_on and started_on < kube.founded_on:
-                errors.setdefault("mulai", _(MSG_STARTED_BEFORE_FOUNDED).format(date=_day(kube.founded_on)))
-            if ended_on is not None and ended_on < started_on:
-                errors.setdefault("selesai", _(MSG_ENDED_BEFORE_STARTED).format(date=_day(started_on)))
-        if ended_on is not None and ended_on > ctx.today:
-            errors.setdefault("selesai", _(MSG_DATE_IN_FUTURE))
+        founded_on = kube.founded_on if kube is not None else None
+        problems = period_date_problems(
+            started_on=started_on, ended_on=ended_on, founded_on=founded_on, today=ctx.today
+        )
+        for name, message in problems.items():
+            errors.setdefault("mulai" if name == "started_on" else "selesai", message)
 
         plan = None
         if not errors and kube is not None and partner is not None:
@@ -362,12 +353,7 @@ class KemitraanResource(SheetResource):
         used = {plan.partner.key for plan in self.plans}
         self.new_partners = {key: ref for key, ref in self.new_partners.items() if key in used}
         for plan in self.plans:
-            if plan.pk is None:
-                counts.created += 1
-            elif plan.changes:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+            counts.tally(created=plan.pk is None, changed=bool(plan.changes))
 
     # --- writing ----------------------------------------------------------------------
 
@@ -388,23 +374,3 @@ class KemitraanResource(SheetResource):
             insert_with_history(ctx, Partnership, rows)
             done += len(block)
             ctx.report_progress("write", done, total)
-
-
-# --- Export -------------------------------------------------------------------------------
-
-
-def kemitraan_columns() -> list[str]:
-    return KemitraanResource.column_names()
-
-
-def kemitraan_rows(partnerships: QuerySet[Partnership]) -> Iterator[list[Any]]:
-    """One list per partnership (past ones too), in `kemitraan_columns()` order; dates stay dates."""
-    render_kind = KemitraanResource.fields["jenis_mitra"].widget.render
-    render_forms = KemitraanResource.fields["bentuk"].widget.render
-    flags = list(FORM_FIELDS.values())
-    rows = partnerships.order_by("kube__no_registrasi", "partner__name", "started_on").values_list(
-        "kube__no_registrasi", "partner__name", "partner__kind", "started_on", "ended_on", *flags
-    )
-    for number, name, kind, started_on, ended_on, *marks in rows.iterator(chunk_size=BLOCK):
-        forms = [form for form, mark in zip(FORM_FIELDS, marks, strict=True) if mark]
-        yield [number, name, render_kind(kind), render_forms(forms), started_on, ended_on]

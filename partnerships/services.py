@@ -29,6 +29,12 @@ from .models import (
     partner_name_clean,
     partner_name_key,
 )
+from .rules import (  # noqa: F401  (the services' messages too: forms and tests name them here)
+    MSG_DATE_IN_FUTURE,
+    MSG_ENDED_BEFORE_STARTED,
+    MSG_STARTED_BEFORE_FOUNDED,
+    period_date_problems,
+)
 
 MSG_NAME_EMPTY = gettext_noop("Nama mitra harus memuat huruf atau angka.")
 MSG_PARTNER_EXISTS = gettext_noop(
@@ -46,9 +52,6 @@ MSG_OPEN_EXISTS = gettext_noop(
 MSG_OVERLAPS = gettext_noop(
     "Kemitraan dengan {partner} sudah tercatat untuk {start} – {end}; periodenya tidak boleh bertumpang tindih."
 )
-MSG_ENDED_BEFORE_STARTED = gettext_noop("Tanggal selesai tidak boleh sebelum tanggal mulai ({date}).")
-MSG_STARTED_BEFORE_FOUNDED = gettext_noop("Tanggal mulai tidak boleh sebelum KUBE berdiri ({date}).")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_ALREADY_ENDED = gettext_noop("Kemitraan ini sudah berakhir pada {date}.")
 MSG_MERGE_SELF = gettext_noop("Pilih mitra lain: mitra tidak dapat digabung dengan dirinya sendiri.")
 MSG_CONFLICT = gettext_noop("Data kemitraan bertabrakan dengan perubahan lain; muat ulang halaman.")
@@ -168,17 +171,9 @@ def _form_values(forms: Iterable[str]) -> dict[str, bool]:
 
 
 def _check_dates(*, kube: Kube, started_on: dt.date, ended_on: dt.date | None) -> None:
-    today = timezone.localdate()
-    errors = {}
-    if started_on > today:
-        errors["started_on"] = _(MSG_DATE_IN_FUTURE)
-    elif started_on < kube.founded_on:
-        errors["started_on"] = _(MSG_STARTED_BEFORE_FOUNDED).format(date=_day(kube.founded_on))
-    if ended_on is not None:
-        if ended_on < started_on:
-            errors["ended_on"] = _(MSG_ENDED_BEFORE_STARTED).format(date=_day(started_on))
-        elif ended_on > today:
-            errors["ended_on"] = _(MSG_DATE_IN_FUTURE)
+    errors = period_date_problems(
+        started_on=started_on, ended_on=ended_on, founded_on=kube.founded_on, today=timezone.localdate()
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -279,10 +274,9 @@ def partnership_end(*, actor, partnership: Partnership, ended_on: dt.date, versi
     version_check(partnership, version, actor=actor)
     if partnership.ended_on is not None:
         raise ValidationError({"ended_on": _(MSG_ALREADY_ENDED).format(date=_day(partnership.ended_on))})
-    if ended_on < partnership.started_on:
-        raise ValidationError({"ended_on": _(MSG_ENDED_BEFORE_STARTED).format(date=_day(partnership.started_on))})
-    if ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": _(MSG_DATE_IN_FUTURE)})
+    errors = period_date_problems(started_on=partnership.started_on, ended_on=ended_on, today=timezone.localdate())
+    if "ended_on" in errors:
+        raise ValidationError({"ended_on": errors["ended_on"]})
     partnership.ended_on = ended_on
     return _save_partnership(partnership, actor)
 

@@ -50,21 +50,21 @@ class DatabaseGoesAway:
 @contextlib.contextmanager
 def database_goes_away(fail_at: int | None = None):
     """Fail at write number `fail_at`, counting Django's statements and the import engine's bulk inserts."""
-    from kube_registry import importing
+    from kube_registry.importing import bulk
 
     injector = DatabaseGoesAway(fail_at)
-    engine_insert = importing._insert
+    engine_insert = bulk._insert
 
     def insert(*args, **kwargs):
         injector.tick()
         return engine_insert(*args, **kwargs)
 
-    importing._insert = insert
+    bulk._insert = insert
     try:
         with connection.execute_wrapper(injector):
             yield injector
     finally:
-        importing._insert = engine_insert
+        bulk._insert = engine_insert
 
 
 def count_writes(action) -> int:
@@ -131,7 +131,7 @@ def test_an_import_cut_off_in_the_middle_writes_nothing_and_a_retry_succeeds():
 
 @pytest.mark.django_db
 def test_the_import_command_cut_off_writes_nothing_and_a_retry_succeeds(tmp_path):
-    from kube_registry.importing import run_import
+    from pages.workbook import import_workbook
 
     source = tmp_path / "anggota.csv"
     kube = KubeFactory(no_registrasi="6474-2020-001")
@@ -142,14 +142,14 @@ def test_the_import_command_cut_off_writes_nothing_and_a_retry_succeeds(tmp_path
     source.write_text("no_registrasi;nik;nama;jenis_kelamin;jabatan\n" + rows, encoding="utf-8")
 
     def run():
-        result = run_import(source)
+        result = import_workbook(source)
         assert result.ok, result.errors[:3]
 
     total = count_writes(run)
     for fail_at in failure_points(total):
         before = snapshot()
         with contextlib.suppress(OperationalError), database_goes_away(fail_at):
-            run_import(source)
+            import_workbook(source)
         assert snapshot() == before, f"something stayed after failing at write {fail_at} of {total}"
     run()
     assert Membership.objects.filter(kube=kube).count() == 12

@@ -22,7 +22,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kube_registry.importing import run_import
+from pages.workbook import import_workbook
 from tests.test_url_walker import ADMIN, PUBLIC, RULES, World
 
 # Text a person could type or paste, and worse: control characters, NUL, emoji,
@@ -109,7 +109,7 @@ def test_random_cells_into_the_import_never_break_and_write_nothing_when_refused
     def import_random(rows):
         text = header + "\n" + "\n".join(";".join(cells) for cells in rows) + "\n"
         before = table_counts()
-        result = run_import(io.BytesIO(text.encode("utf-8")), filename=f"{sheet}.csv")
+        result = import_workbook(io.BytesIO(text.encode("utf-8")), filename=f"{sheet}.csv")
         if not result.ok:
             assert table_counts() == before, (sheet, text, result.errors[:3])
 
@@ -125,6 +125,6 @@ def test_nul_characters_in_cells_are_dropped_not_sent_to_the_database():
         "nama_kube;kecamatan;kelurahan;tanggal_berdiri;jenis_usaha\n"
         "KUBE\x00 Hemat;64.74.01;Guntung\x00;05/08/2020;produksi\n"
     )
-    result = run_import(io.BytesIO(text.encode("utf-8")), filename="kelompok.csv")
+    result = import_workbook(io.BytesIO(text.encode("utf-8")), filename="kelompok.csv")
     assert result.ok, result.errors
     assert Kube.objects.get().name == "KUBE Hemat"

@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "import_export",
     "simple_history",
     "axes",
     "kube_registry",

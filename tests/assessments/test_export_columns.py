@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assessments.exports import latest_assessment_columns
 from groups.models import Kube
-from kube_registry import exporting
+from pages import workbook
 from tests.assessments.test_listing import assessed, build_city
 from tests.factories import KubeFactory
 from tests.kube_registry.test_exporting import export, sheets_of
@@ -39,8 +39,8 @@ def columns_by_name(rows: list[list]) -> dict[str, list]:
     return {row[name]: [row[i] for i in index] for row in body}
 
 
-def test_the_provider_is_registered_by_the_assessments_app():
-    assert latest_assessment_columns in exporting._KELOMPOK_PROVIDERS
+def test_the_workbook_adds_the_assessment_columns_to_kelompok():
+    assert latest_assessment_columns in [added.values for added in workbook.KELOMPOK_ADDED]
 
 
 def test_export_registry_fills_the_columns_with_the_latest_assessment(tmp_path, city):

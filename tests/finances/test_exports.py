@@ -8,10 +8,11 @@ import pytest
 
 from finances import exports
 from finances.models import GrantSource, MonthlyReport, ReportStatus
-from finances.resources import AsetResource, BantuanResource, LaporanBulananResource, PinjamanResource
+from finances.resources import AsetSheet, BantuanSheet, LaporanBulananSheet, PinjamanSheet
 from groups.models import Kube
-from kube_registry.exporting import get_export_sheet, write_xlsx
-from kube_registry.importing import run_import
+from kube_registry.exporting import write_xlsx
+from pages.workbook import export_sheet as get_export_sheet
+from pages.workbook import import_workbook
 from tests.factories import KubeFactory, MembershipFactory
 from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, MonthlyReportFactory, RepaymentFactory
 
@@ -35,14 +36,14 @@ def only(kube):
     return Kube.objects.filter(pk=kube.pk)
 
 
-def test_sheets_are_registered_with_the_import_columns():
+def test_sheets_are_in_the_workbook_with_the_import_columns():
     for name, resource in (
-        ("bantuan", BantuanResource),
-        ("aset", AsetResource),
-        ("pinjaman", PinjamanResource),
-        ("laporan_bulanan", LaporanBulananResource),
+        ("bantuan", BantuanSheet),
+        ("aset", AsetSheet),
+        ("pinjaman", PinjamanSheet),
+        ("laporan_bulanan", LaporanBulananSheet),
     ):
-        assert list(get_export_sheet(name).columns) == resource.column_names()
+        assert get_export_sheet(name).header == resource.column_names()
 
 
 def test_bantuan_rows(kube, other):
@@ -115,7 +116,7 @@ def test_laporan_bulanan_rows_are_the_submitted_and_verified_reports(kube, other
 def export_sheet(name, kube) -> io.BytesIO:
     sheet = get_export_sheet(name)
     buffer = io.BytesIO()
-    write_xlsx(buffer, [(name, sheet.columns, sheet.rows(only(kube), can_see_personal_data=True))])
+    write_xlsx(buffer, [(name, sheet.header, sheet.rows(only(kube), can_see_personal_data=True))])
     buffer.seek(0)
     return buffer
 
@@ -124,7 +125,7 @@ def test_a_report_entered_in_the_app_reads_back_unchanged_but_is_never_overwritt
     report = MonthlyReportFactory(kube=kube, status=ReportStatus.VERIFIED, attendance_percent=None, notes="Panen")
     content = export_sheet("laporan_bulanan", kube)
 
-    result = run_import(content, filename="registri.xlsx")
+    result = import_workbook(content, filename="registri.xlsx")
     assert result.errors == []
     assert result.summary() == "laporan_bulanan: created=0 updated=0 unchanged=1 invalid=0"
     report.refresh_from_db()
@@ -136,7 +137,7 @@ def test_a_report_entered_in_the_app_reads_back_unchanged_but_is_never_overwritt
     changed = io.BytesIO()
     workbook.save(changed)
     changed.seek(0)
-    refused = run_import(changed, filename="registri.xlsx")
+    refused = import_workbook(changed, filename="registri.xlsx")
     assert [str(error) for error in refused.errors] == [
         "laporan_bulanan:2:periode: Laporan Maret 2024 sudah diisi melalui aplikasi (status: terverifikasi); "
         "ubah laporan itu di aplikasi, bukan lewat impor."
@@ -151,7 +152,7 @@ def test_each_sheet_reads_back_unchanged_on_its_own(name, kube):
     AssetFactory(kube=kube, disposed_on=D(2022, 1, 1))
     RepaymentFactory(loan=LoanFactory(membership=membership))
 
-    result = run_import(export_sheet(name, kube), filename="registri.xlsx", dry_run=True)
+    result = import_workbook(export_sheet(name, kube), filename="registri.xlsx", dry_run=True)
 
     assert result.errors == []
     assert result.summary() == f"{name}: created=0 updated=0 unchanged=1 invalid=0"

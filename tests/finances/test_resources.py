@@ -11,8 +11,7 @@ from freezegun import freeze_time
 from finances.models import Asset, Grant, Loan, MonthlyReport, Repayment, ReportStatus
 from finances.services import report_reopen
 from groups.models import Sex
-from kube_registry.import_template import template_workbook_bytes
-from kube_registry.importing import run_import
+from pages.workbook import import_workbook, workbook_template
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 from tests.finances.factories import LoanFactory, MonthlyReportFactory, RepaymentFactory
 
@@ -61,7 +60,7 @@ def workbook(sheets: dict[str, list[list]]) -> io.BytesIO:
 
 
 def run(sheets: dict[str, list[list]], *, actor=None, dry_run=False):
-    return run_import(workbook(sheets), filename="keuangan.xlsx", actor=actor, dry_run=dry_run)
+    return import_workbook(workbook(sheets), filename="keuangan.xlsx", actor=actor, dry_run=dry_run)
 
 
 def errors_of(result) -> list[str]:
@@ -305,7 +304,7 @@ def test_dry_run_writes_nothing(mekar):
 
 
 def test_template_offers_the_finance_sheets_with_examples():
-    book = openpyxl.load_workbook(io.BytesIO(template_workbook_bytes()))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_template()))
     assert {"bantuan", "aset", "pinjaman", "laporan_bulanan"} <= set(book.sheetnames)
     header = [cell.value for cell in book["laporan_bulanan"][1]]
     assert header == LAPORAN

@@ -7,11 +7,9 @@ import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from formation.exports import usulan_xlsx_bytes
+from formation.exports import usulan_columns, usulan_xlsx_bytes
 from formation.models import Candidate, Proposal, ProposalStatus, Willingness
-from formation.resources import usulan_columns
-from kube_registry.import_template import template_workbook_bytes
-from kube_registry.importing import registered_sheets, run_import
+from pages.workbook import IMPORT_SHEETS, import_workbook, workbook_template
 from tests.factories import make_nik
 
 from .factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
@@ -85,7 +83,7 @@ def workbook(rows: list[list], header=HEADER) -> io.BytesIO:
 
 
 def run(rows, **kwargs):
-    return run_import(workbook(rows), filename="usulan.xlsx", **kwargs)
+    return import_workbook(workbook(rows), filename="usulan.xlsx", **kwargs)
 
 
 def errors_of(result) -> list[str]:
@@ -156,9 +154,9 @@ def test_a_proposal_under_review_is_not_changed_by_import(admin_user, facilitato
 
 
 def test_the_sheet_comes_after_the_contract_sheets_and_in_the_template(db):
-    names = [spec.name for spec in registered_sheets()]
+    names = list(IMPORT_SHEETS)
     assert names.index("usulan") > names.index("laporan_bulanan")
-    book = openpyxl.load_workbook(io.BytesIO(template_workbook_bytes()))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_template()))
     assert [cell.value for cell in book["usulan"][1]] == usulan_columns()
     assert book["usulan"]["A2"].value == "USL-2025-901"
 
@@ -167,7 +165,7 @@ def test_unmasked_export_imports_back_unchanged(admin_user, facilitator):
     rows = [family("USL-2025-070", n) for n in range(1, 6)]
     run(rows, actor=admin_user)
     exported = usulan_xlsx_bytes(Proposal.objects.all(), mask=False)
-    result = run_import(io.BytesIO(exported), filename="usulan.xlsx", actor=admin_user)
+    result = import_workbook(io.BytesIO(exported), filename="usulan.xlsx", actor=admin_user)
     assert errors_of(result) == []
     assert result.summary() == "usulan: created=0 updated=0 unchanged=5 invalid=0"
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from groups import exports
 from groups.models import FinancialInstitution, Kube, LeaveReason, Membership, Person, Role, Sex
+from kube_registry.exporting import header
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 
 KELOMPOK_COLUMNS = [
@@ -104,7 +105,7 @@ def test_export_unmasked_shows_full_numbers(tmp_path, registry):
     path, _out = export(tmp_path, "--unmasked")
 
     rows = sheet_rows(path, "anggota")
-    assert rows[0] == exports.anggota_columns()
+    assert rows[0] == header(exports.ANGGOTA_COLUMNS)
     siti = next(row for row in rows if row[3] == "Siti Aminah")
     assert siti[1:3] == [NIK, KK]
     assert siti[4] == "P" and siti[6] == "ketua" and siti[10:12] == ["ya", "ya"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from groups.models import Kube, KubeStatus, LeaveReason, Membership, Person, Role, Sex
-from kube_registry.importing import run_import
+from pages.workbook import import_workbook
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 
 KELOMPOK = [
@@ -498,7 +498,7 @@ def test_engine_reads_an_upload_and_reports_progress(tmp_path, kube):
     calls = []
 
     with path.open("rb") as upload:
-        result = run_import(upload, filename="unggahan.xlsx", progress=lambda *args: calls.append(args))
+        result = import_workbook(upload, filename="unggahan.xlsx", progress=lambda *args: calls.append(args))
 
     assert result.errors == []
     assert result.written
@@ -549,9 +549,9 @@ def test_import_falls_back_to_simple_history_helpers(tmp_path, kube, monkeypatch
 
 
 def test_example_row_of_the_template_is_skipped(tmp_path, kube):
-    from groups.resources import AnggotaResource
+    from groups.resources import AnggotaSheet
 
-    example = [AnggotaResource.example_row[column] for column in ANGGOTA]
+    example = [AnggotaSheet.example_row[column] for column in ANGGOTA]
     path = write_workbook(
         tmp_path / "a.xlsx",
         {"anggota": [ANGGOTA, example, [kube.no_registrasi, SITI, "", "Siti", "P", "", "anggota"]]},

@@ -1,4 +1,4 @@
-"""The registry export (kube_registry.exporting) with every app's sheets registered.
+"""The registry export (kube_registry.exporting) with the workbook's sheets (pages/workbook.py).
 
 Every sheet in contract order with its headers, the round trip through
 `import_registry`, masking, a facilitator's scope, a fixed number of queries, formula
@@ -17,13 +17,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.exports import ASSESSMENT_COLUMNS
 from finances.models import GrantSource, ReportStatus
 from groups import exports as group_exports
+from groups.exports import AddedColumns
 from groups.models import Kube, Person, Role
-from kube_registry import exporting
-from kube_registry.importing import SHEET_ORDER, run_import
 from kube_registry.masking import mask_id_number
 from kube_registry.xlsx import XlsxWriter
+from pages import workbook
+from pages.workbook import import_workbook
 from partnerships.models import PartnerKind
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory
 from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, MonthlyReportFactory, RepaymentFactory
@@ -36,6 +38,8 @@ from tests.partnerships.test_resources import KEMITRAAN
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+# Contract 4: the registry's sheets, in the order they are applied and exported.
+SHEET_ORDER = ("kelompok", "anggota", "bantuan", "kemitraan", "aset", "pinjaman", "laporan_bulanan")
 HEADERS = {
     "kelompok": KELOMPOK_COLUMNS,
     "anggota": ANGGOTA,
@@ -112,20 +116,31 @@ def sheets_of(content) -> dict[str, list[list]]:
 # --- The registry --------------------------------------------------------------------
 
 
-def test_every_contract_sheet_is_registered_in_order_with_the_import_columns():
-    assert [sheet.name for sheet in exporting.export_sheets()] == list(SHEET_ORDER)
-    assert {sheet.name: list(sheet.columns) for sheet in exporting.export_sheets()} == HEADERS
+def test_every_contract_sheet_is_in_the_workbook_in_order_with_the_import_columns():
+    assert [sheet.name for sheet in workbook.EXPORT_SHEETS] == list(SHEET_ORDER)
+    assert {sheet.name: sheet.header for sheet in workbook.EXPORT_SHEETS} == HEADERS
 
 
-def test_a_sheet_name_belongs_to_one_rows_function():
-    kelompok = exporting.get_export_sheet("Kelompok")
-    exporting.register_export_sheet("kelompok", kelompok.columns, kelompok.rows)  # again: harmless
+# Columns an export sheet writes beyond its import sheet's (the import reads past them).
+EXPORT_EXTRAS = {"kelompok": ["jumlah_anggota", *ASSESSMENT_COLUMNS]}
 
+
+def test_each_export_header_is_its_import_sheets_columns_plus_documented_extras():
+    for entry in workbook.WORKBOOK:
+        if entry.export is None:
+            continue
+        extras = EXPORT_EXTRAS.get(entry.name, [])
+        assert entry.export.header == [*entry.sheet.column_names(), *extras], entry.name
+        assert set(extras) <= set(entry.sheet.ignored_columns), entry.name
+
+
+def test_a_sheet_is_found_by_its_name_in_any_case():
+    kelompok = workbook.export_sheet("Kelompok")
+
+    assert kelompok.name == "kelompok"
     with pytest.raises(ImproperlyConfigured):
-        exporting.register_export_sheet("kelompok", kelompok.columns, lambda kubes, **kwargs: iter(()))
-    with pytest.raises(ImproperlyConfigured):
-        exporting.get_export_sheet("tidak_ada")
-    assert exporting.get_export_sheet("kelompok") == kelompok
+        workbook.export_sheet("tidak_ada")
+    assert len({entry.name for entry in workbook.WORKBOOK}) == len(workbook.WORKBOOK)
 
 
 # --- The workbook --------------------------------------------------------------------
@@ -189,7 +204,7 @@ def test_unmasked_export_imports_back_unchanged(tmp_path, city):
 
     for name, count in ROWS_PER_GROUP.items():
         assert f"{name}: created=0 updated=0 unchanged={2 * count} invalid=0" in out.getvalue()
-    result = run_import(str(path), dry_run=True)
+    result = import_workbook(str(path), dry_run=True)
     assert result.errors == []
     assert {name: counts.unchanged for name, counts in result.sheets.items()} == {
         name: 2 * count for name, count in ROWS_PER_GROUP.items()
@@ -292,7 +307,7 @@ def test_text_cells_of_every_sheet_are_escaped_and_read_back(tmp_path, kube):
         ("laporan_bulanan", "L2", "'-2+3 rugi"),
     ):
         assert (workbook[sheet][cell].data_type, workbook[sheet][cell].value) == ("s", text)
-    result = run_import(str(path), dry_run=True)
+    result = import_workbook(str(path), dry_run=True)
     assert result.errors == []
     assert all(counts.unchanged == counts.total for counts in result.sheets.values())
 
@@ -353,7 +368,7 @@ def test_a_csv_export_never_starts_a_formula_with_either_delimiter_and_imports_b
 
     path = tmp_path / "kelompok.csv"
     path.write_bytes(content)
-    result = run_import(str(path), dry_run=True)
+    result = import_workbook(str(path), dry_run=True)
     assert result.errors == []
     assert result.sheets["kelompok"].unchanged == result.sheets["kelompok"].total == 1
 
@@ -374,8 +389,8 @@ def test_numbers_stay_numbers_in_a_csv_export(tmp_path, kube):
 
 
 @pytest.fixture
-def assessment_columns():
-    """A provider as the assessments app registers one, removed again after the test."""
+def assessment_columns(monkeypatch):
+    """Columns as the assessments app adds them, put in the workbook for the test."""
     calls = []
 
     def provider(kube_ids):
@@ -385,13 +400,11 @@ def assessment_columns():
             pk: {"kategori": "berkembang", "skor": 72.5, "tanggal_penilaian": D(2024, 3, 31), "x": 1} for pk in found
         }
 
-    exporting.register_kelompok_columns(provider)
-    exporting.register_kelompok_columns(provider)  # twice: still asked once per chunk
-    yield calls
-    exporting.unregister_kelompok_columns(provider)
+    monkeypatch.setattr(workbook, "KELOMPOK_ADDED", (AddedColumns(ASSESSMENT_COLUMNS, provider),))
+    return calls
 
 
-def test_kelompok_columns_come_from_registered_providers(tmp_path, kube, assessment_columns):
+def test_kelompok_columns_come_from_the_workbooks_added_columns(tmp_path, kube, assessment_columns):
     other = KubeFactory(name="KUBE Lain")
 
     path, _out = export(tmp_path)
@@ -412,14 +425,14 @@ def test_providers_are_asked_once_per_chunk(monkeypatch, kube, assessment_column
     KubeFactory()
     monkeypatch.setattr(group_exports, "CHUNK", 2)
 
-    rows = list(group_exports.kelompok_rows(Kube.objects.all()))
+    rows = list(workbook.kelompok_rows(Kube.objects.all(), can_see_personal_data=False))
 
     assert len(rows) == 3
     assert [len(ids) for ids in assessment_columns] == [2, 1]
 
 
-def test_without_providers_the_columns_stay_blank(kube):
-    row = next(group_exports.kelompok_rows(Kube.objects.all()))
+def test_a_group_without_an_answer_keeps_the_columns_blank(kube):
+    row = next(workbook.kelompok_rows(Kube.objects.all(), can_see_personal_data=False))
 
     assert row[-3:] == [None, None, None]
 

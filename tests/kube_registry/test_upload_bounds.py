@@ -12,8 +12,8 @@ from freezegun import freeze_time
 
 from groups.models import ImportUpload, ImportUploadStatus, Kube
 from groups.services import MSG_UPLOAD_PURGED
-from kube_registry.importing import run_import
 from kube_registry.uploads import upload_kind
+from pages.workbook import import_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -150,9 +150,9 @@ def test_a_far_away_cell_is_refused_before_calamine_allocates_its_grid(tmp_path,
 
 def test_cells_are_counted_over_the_file_from_the_sheets_extent(settings):
     settings.KUBE_IMPORT_MAX_CELLS = 20
-    ok = run_import(io.BytesIO(xlsx([HEADER, ROW])), filename="r.xlsx", dry_run=True)
+    ok = import_workbook(io.BytesIO(xlsx([HEADER, ROW])), filename="r.xlsx", dry_run=True)
     assert ok.ok, ok.errors
-    wide = run_import(
+    wide = import_workbook(
         io.BytesIO(xlsx([HEADER, ROW], extra=b'<row r="3"><c r="Z3"><v>1</v></c></row>')), filename="r.xlsx"
     )
     assert [str(e) for e in wide.errors] == [
@@ -164,15 +164,15 @@ def test_cells_are_counted_over_the_file_from_the_sheets_extent(settings):
 def test_cells_without_references_are_counted_too(settings):
     settings.KUBE_IMPORT_MAX_CELLS = 20
     extra = b"<row>" + b"<c><v>1</v></c>" * 30 + b"</row>"
-    result = run_import(io.BytesIO(xlsx([HEADER, ROW], extra=extra)), filename="r.xlsx")
+    result = import_workbook(io.BytesIO(xlsx([HEADER, ROW], extra=extra)), filename="r.xlsx")
     assert "lebih dari 20 sel" in str(result.errors[0])
 
 
 def test_rows_per_sheet_are_refused_before_loading(settings):
     settings.KUBE_IMPORT_MAX_ROWS = 3
-    result = run_import(io.BytesIO(xlsx([HEADER] + [ROW] * 4)), filename="r.xlsx")
+    result = import_workbook(io.BytesIO(xlsx([HEADER] + [ROW] * 4)), filename="r.xlsx")
     assert "Lembar “kelompok” memuat lebih dari 3 baris data" in str(result.errors[0])
-    assert not run_import(io.BytesIO(xlsx([HEADER] + [ROW] * 3)), filename="r.xlsx", dry_run=True).file_refused
+    assert not import_workbook(io.BytesIO(xlsx([HEADER] + [ROW] * 3)), filename="r.xlsx", dry_run=True).file_refused
 
 
 def test_total_unpacked_size_is_refused_from_the_directory(settings):
@@ -180,13 +180,13 @@ def test_total_unpacked_size_is_refused_from_the_directory(settings):
     # 1 MB of spaces compresses to about 1 kB.
     data = xlsx([HEADER, ROW], padding=1_000_000)
     assert len(data) < 5_000
-    result = run_import(io.BytesIO(data), filename="registri.xlsx")
+    result = import_workbook(io.BytesIO(data), filename="registri.xlsx")
     assert "Berkas “registri.xlsx” berisi lebih dari 0.0476837 MB setelah dibuka" in str(result.errors[0])
 
 
 def test_a_member_inflating_past_its_header_is_refused():
     data = lying(xlsx([HEADER, ROW], padding=100_000), "xl/worksheets/sheet1.xml")
-    result = run_import(io.BytesIO(data), filename="registri.xlsx")
+    result = import_workbook(io.BytesIO(data), filename="registri.xlsx")
     assert "bagian “xl/worksheets/sheet1.xml” lebih besar daripada yang tercatat" in str(result.errors[0])
 
 
@@ -199,18 +199,20 @@ def test_csv_field_over_the_limit_names_sheet_row_column(tmp_path, settings):
         output, _error = command_lines(path)
         assert "kelompok:3:" in output
         assert "Isi sel lebih dari 10000 karakter" in output
-    result = run_import(io.BytesIO(b"nama_kube,kecamatan\nKUBE A," + b"x" * 10_001 + b"\n"), filename="kelompok.csv")
+    result = import_workbook(
+        io.BytesIO(b"nama_kube,kecamatan\nKUBE A," + b"x" * 10_001 + b"\n"), filename="kelompok.csv"
+    )
     assert str(result.errors[0]).startswith("kelompok:2:kecamatan: Isi sel lebih dari 10000 karakter")
 
 
 def test_csv_rows_and_cells_are_bounded(settings):
     settings.KUBE_IMPORT_MAX_ROWS = 2
     text = ("nama_kube\n" + "KUBE A\n" * 3).encode()
-    result = run_import(io.BytesIO(text), filename="kelompok.csv")
+    result = import_workbook(io.BytesIO(text), filename="kelompok.csv")
     assert "lebih dari 2 baris data" in str(result.errors[0])
     settings.KUBE_IMPORT_MAX_ROWS = 100
     settings.KUBE_IMPORT_MAX_CELLS = 10
-    result = run_import(io.BytesIO(("a,b,c\n" * 4).encode()), filename="kelompok.csv")
+    result = import_workbook(io.BytesIO(("a,b,c\n" * 4).encode()), filename="kelompok.csv")
     assert "lebih dari 10 sel" in str(result.errors[0])
 
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from groups.models import ImportUpload, Kube
-from kube_registry.import_template import template_workbook_bytes
 from kube_registry.uploads import upload_kind
+from pages.workbook import workbook_template
 
 DOCX_TYPES = (
     b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -27,7 +27,7 @@ def zip_of(**members: bytes) -> bytes:
 
 
 def test_a_real_workbook_is_a_workbook():
-    assert upload_kind("Registri.XLSX", template_workbook_bytes()) == "xlsx"
+    assert upload_kind("Registri.XLSX", workbook_template()) == "xlsx"
 
 
 @pytest.mark.parametrize(
@@ -60,14 +60,14 @@ def test_text_named_csv_is_accepted(content):
 
 @pytest.mark.parametrize(
     "content",
-    [b"\x89PNG\r\n\x1a\n\x00\x00", template_workbook_bytes(), b"nama\x00kube\n", b"\x81\x8d\x8f\x90\x9d"],
+    [b"\x89PNG\r\n\x1a\n\x00\x00", workbook_template(), b"nama\x00kube\n", b"\x81\x8d\x8f\x90\x9d"],
 )
 def test_binary_named_csv_is_refused(content):
     assert upload_kind("kelompok.csv", content) is None
 
 
 def test_other_names_are_refused_whatever_the_content():
-    assert upload_kind("registri.xls", template_workbook_bytes()) is None
+    assert upload_kind("registri.xls", workbook_template()) is None
     assert upload_kind("kelompok.txt", b"nama_kube\n") is None
 
 

@@ -10,11 +10,10 @@ from django.core.management import call_command
 from freezegun import freeze_time
 
 from groups.models import Kube
-from kube_registry.import_template import template_workbook_bytes
-from kube_registry.importing import run_import
+from pages.workbook import import_workbook, workbook_template
 from partnerships import services
+from partnerships.exports import kemitraan_columns
 from partnerships.models import Partner, PartnerKind, Partnership
-from partnerships.resources import kemitraan_columns
 from tests.factories import KubeFactory
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
@@ -40,7 +39,7 @@ def workbook(sheets: dict[str, list[list]]) -> io.BytesIO:
 
 def run(rows: list[list], *, header=KEMITRAAN, actor=None, dry_run=False, extra=None):
     sheets = (extra or {}) | {"kemitraan": [header, *rows]}
-    return run_import(workbook(sheets), filename="kemitraan.xlsx", actor=actor, dry_run=dry_run)
+    return import_workbook(workbook(sheets), filename="kemitraan.xlsx", actor=actor, dry_run=dry_run)
 
 
 def errors_of(result) -> list[str]:
@@ -241,14 +240,14 @@ def test_import_registry_command_reads_a_kemitraan_csv(tmp_path, admin_user, mek
 
 
 def test_template_has_a_kemitraan_sheet_whose_example_is_skipped(db):
-    book = openpyxl.load_workbook(io.BytesIO(template_workbook_bytes()))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_template()))
     sheet = book["kemitraan"]
     assert [c.value for c in sheet[1]] == KEMITRAAN
     assert sheet["B2"].value == "Dinas Sosial dan Pemberdayaan Masyarakat"
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
-    result = run_import(buffer, filename="templat.xlsx")
+    result = import_workbook(buffer, filename="templat.xlsx")
     assert not Partnership.objects.exists()
     assert not [e for e in result.errors if e.sheet == "kemitraan"]
 
@@ -282,7 +281,7 @@ def test_export_writes_what_the_import_reads_back(client_for, officer, mekar):
     ]
 
     response = client_for(officer).get("/mitra/ekspor/", {"format": "xlsx"})
-    result = run_import(io.BytesIO(response.content), filename="kemitraan.xlsx")
+    result = import_workbook(io.BytesIO(response.content), filename="kemitraan.xlsx")
     assert result.ok, errors_of(result)
     assert result.summary() == "kemitraan: created=0 updated=0 unchanged=2 invalid=0"
 

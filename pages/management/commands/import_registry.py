@@ -1,17 +1,16 @@
 """`import_registry FILE [--dry-run]`: the registry workbook (or one sheet as CSV) in, all or nothing."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kube_registry.importing import run_import
+from pages.management.users import user_named
+from pages.workbook import import_workbook
 
 MSG_FAILED = gettext_noop("Impor gagal: {count} kesalahan; tidak ada yang disimpan.")
 MSG_DONE = gettext_noop("Impor selesai")
 MSG_DRY_RUN = gettext_noop("Uji coba selesai (--dry-run), tidak ada yang disimpan")
 MSG_MORE_WARNINGS = gettext_noop("… dan {count} peringatan lain (tampilkan semua dengan -v 2).")
-MSG_UNKNOWN_USER = gettext_noop("Pengguna “{username}” tidak ada.")
 STAGES = {"validate": gettext_noop("memeriksa"), "write": gettext_noop("menyimpan")}
 WARNINGS_SHOWN = 20
 
@@ -29,13 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded in the history as the author of the changes")
 
     def handle(self, *args, **options):
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"]).first()
-            if actor is None:
-                raise CommandError(_(MSG_UNKNOWN_USER).format(username=options["user"]))
+        actor = user_named(options["user"])
         show_progress = self.stdout.isatty()
-        result = run_import(
+        result = import_workbook(
             options["file"],
             actor=actor,
             dry_run=options["dry_run"],

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -10,12 +9,13 @@ from django.utils.translation import gettext_noop
 from groups.models import Kube
 from kube_registry.exporting import write_registry_xlsx, write_sheet_csv
 from kube_registry.models import ExportSource, export_record
+from pages.management.users import user_named
+from pages.workbook import EXPORT_SHEETS, export_sheet
 
 MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 MSG_MASKED = gettext_noop("NIK dan nomor KK disamarkan; tambahkan --unmasked untuk angka lengkap.")
 MSG_FORMAT = gettext_noop("Format “{format}” tidak didukung; pilih xlsx atau csv.")
 MSG_PROGRESS = gettext_noop("{sheet}: {count} baris")
-MSG_UNKNOWN_USER = gettext_noop("Pengguna “{username}” tidak ada.")
 
 
 class Command(BaseCommand):
@@ -46,22 +46,23 @@ class Command(BaseCommand):
             raise CommandError(_(MSG_FORMAT).format(format=file_format))
         kubes = Kube.objects.all()
         unmasked = options["unmasked"]
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"]).first()
-            if user is None:
-                raise CommandError(_(MSG_UNKNOWN_USER).format(username=options["user"]))
+        user = user_named(options["user"])
         show_progress = self.stdout.isatty()
         counts: dict[str, int] = {}
         try:
             if file_format == "csv":
                 with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                    counts = {"kelompok": write_sheet_csv("kelompok", kubes, handle, can_see_personal_data=unmasked)}
+                    counts = {
+                        "kelompok": write_sheet_csv(
+                            export_sheet("kelompok"), kubes, handle, can_see_personal_data=unmasked
+                        )
+                    }
             else:
                 with path.open("wb") as handle:
                     counts = write_registry_xlsx(
                         kubes,
                         handle,
+                        sheets=EXPORT_SHEETS,
                         can_see_personal_data=unmasked,
                         progress=self._progress if show_progress else None,
                     )

@@ -1,4 +1,4 @@
-"""The web import: upload, a dry-run preview, confirm; the blank template; exports.
+"""The workbook's pages: upload, a dry-run preview, confirm; the blank template; the group list's export.
 
 The same engine as `import_registry` runs both the preview (rolled back) and the
 confirmed import, so what the preview promises is what the import does.
@@ -21,16 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.models import ImportUpload, ImportUploadStatus, Kube
+from groups.services import MSG_UPLOAD_PURGED
 from kube_registry.downloads import export_response
 from kube_registry.exporting import registry_xlsx_bytes, sheet_csv_bytes
-from kube_registry.import_template import template_workbook_bytes
-from kube_registry.importing import run_import
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.uploads import upload_kind
 
-from .filters import KubeFilter
-from .models import ImportUpload, ImportUploadStatus, Kube
-from .services import MSG_UPLOAD_PURGED
+from .group_list import KubeListFilter
+from .workbook import EXPORT_SHEETS, export_sheet, import_workbook, workbook_template
 
 
 def max_upload_bytes() -> int:
@@ -83,7 +82,7 @@ class ImportUploadView(ImportAccessMixin, View):
             return render(request, self.template_name, {"form": form, "recent": []}, status=400)
         upload_file = form.cleaned_data["file"]
         content = upload_file.read()
-        result = run_import(io.BytesIO(content), filename=upload_file.name, actor=request.user, dry_run=True)
+        result = import_workbook(io.BytesIO(content), filename=upload_file.name, actor=request.user, dry_run=True)
         if result.file_refused:
             # Past a limit or unreadable as a whole: a form error, and nothing kept.
             for error in result.errors:
@@ -112,7 +111,7 @@ class ImportApplyView(ImportAccessMixin, View):
             if not upload.content:  # emptied by purge_uploads after KUBE_IMPORT_RETENTION_HOURS
                 messages.error(request, _(MSG_UPLOAD_PURGED))
                 return redirect("groups:import")
-            result = run_import(io.BytesIO(bytes(upload.content)), filename=upload.filename, actor=request.user)
+            result = import_workbook(io.BytesIO(bytes(upload.content)), filename=upload.filename, actor=request.user)
             if not result.ok:
                 # The registry changed since the preview: nothing was written.
                 upload.status = ImportUploadStatus.REJECTED
@@ -149,7 +148,7 @@ def import_template(request):
         request,
         what="templat-impor",
         fmt="xlsx",
-        content=template_workbook_bytes(),
+        content=workbook_template(),
         filename="templat-registri-kube.xlsx",
         is_unmasked=False,
     )
@@ -164,7 +163,7 @@ class KubeExportView(RoleRequiredMixin, View):
     """
 
     permission_required = "groups.view_kube"
-    filterset_class = KubeFilter  # the list's own: pages/group_list.py names its FilterSet
+    filterset_class = KubeListFilter  # the group list's filters (pages/group_list.py), so the file is the list
 
     def get(self, request, fmt):
         if fmt not in {"xlsx", "csv"}:
@@ -180,9 +179,9 @@ class KubeExportView(RoleRequiredMixin, View):
         stamp = timezone.localdate().isoformat()
         can_see = request.user.has_perm("groups.view_personal_data")
         if fmt == "csv":
-            content = sheet_csv_bytes("kelompok", kubes, can_see_personal_data=can_see)
+            content = sheet_csv_bytes(export_sheet("kelompok"), kubes, can_see_personal_data=can_see)
         else:
-            content = registry_xlsx_bytes(kubes, can_see_personal_data=can_see)
+            content = registry_xlsx_bytes(kubes, sheets=EXPORT_SHEETS, can_see_personal_data=can_see)
         return export_response(
             request,
             what="registri",
