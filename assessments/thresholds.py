@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from groups.views import ServiceFormMixin
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import rubric, services

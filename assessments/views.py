@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import charts, selectors, services

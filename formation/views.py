@@ -21,8 +21,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kelurahan, work_area
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.masking import can_see_personal_data
 from kube_registry.roles import RoleRequiredMixin
 

@@ -18,8 +18,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kube
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
@@ -243,17 +244,33 @@ class PartnershipExportView(RoleRequiredMixin, View):
         )
 
 
-class PartnerDetailView(RoleRequiredMixin, TemplateView):
+class PartnerScopedMixin(RoleRequiredMixin):
+    """The partner in the URL (else 404, before any 403): the city's list, the same for every role."""
+
+    scope = ("partner",)
+    http_method_names = FORM_METHODS
+
+    @cached_property
+    def partner(self) -> Partner:
+        return get_object_or_404(Partner, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"partner": self.partner}
+
+    def get_success_url(self, result=None):
+        return self.partner.get_absolute_url()
+
+
+class PartnerDetailView(PartnerScopedMixin, TemplateView):
     permission_required = CITY_PERMISSIONS
     template_name = "partnerships/partner_detail.html"
     http_method_names = READ_METHODS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        partner = get_object_or_404(Partner, pk=self.kwargs["pk"])
+        partner = self.partner
         kubes = Kube.objects.visible_to(self.request.user)
         context.update(
-            partner=partner,
             network=partner_partnerships(partner, kubes=kubes, day=timezone.localdate()),
             forms=PartnershipForm.choices,
             merges=partner_merges(partner),
@@ -274,20 +291,6 @@ class PartnerCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
-
-
-class PartnerScopedMixin(RoleRequiredMixin):
-    http_method_names = FORM_METHODS
-
-    @cached_property
-    def partner(self) -> Partner:
-        return get_object_or_404(Partner, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"partner": self.partner}
-
-    def get_success_url(self, result=None):
-        return self.partner.get_absolute_url()
 
 
 class PartnerUpdateView(PartnerScopedMixin, ServiceFormMixin, FormView):
