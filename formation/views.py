@@ -9,8 +9,6 @@ the URL. One-shot actions (submit, pick, remove, place) are POST-only.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -43,9 +41,11 @@ from .forms import (
 from .models import Candidate, Proposal, ProposalCandidate, ProposalStatus
 from .selectors import (
     proposal_decisions,
-    proposal_queryset,
     proposal_review,
+    proposal_waiting_candidates,
+    proposals_filtered,
     ranked_candidates,
+    waiting_counts_by_kelurahan,
 )
 
 CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
@@ -53,13 +53,8 @@ CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
 
 def _filtered_proposals(request):
     form = ProposalFilterForm(request.GET or None)
-    proposals = proposal_queryset(request.user)
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            proposals = proposals.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["kelurahan"]:
-            proposals = proposals.filter(kelurahan=form.cleaned_data["kelurahan"])
-    return form, proposals
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, proposals_filtered(request.user, status=filters.get("status"), kelurahan=filters.get("kelurahan"))
 
 
 # --- Proposals ----------------------------------------------------------------------------
@@ -120,10 +115,7 @@ class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         }
 
     def perform(self, form):
-        values = dict(form.cleaned_data)
-        if not self.request.user.has_perm("formation.view_all_proposal"):
-            values["facilitator"] = self.request.user
-        proposal = services.proposal_create(actor=self.request.user, **values)
+        proposal = services.proposal_create(actor=self.request.user, **form.cleaned_data)
         self.success_message = _("Usulan {code} dibuat. Tambahkan calon anggotanya, lalu ajukan.").format(
             code=proposal.code
         )
@@ -187,13 +179,7 @@ class ProposalDetailView(ProposalScopedMixin, TemplateView):
         proposal = self.proposal
         can_edit = proposal.is_editable and user.has_perm("formation.change_proposal")
         can_add = proposal.is_editable and user.has_perm("formation.add_proposalcandidate")
-        waiting = []
-        if can_add:
-            waiting = list(
-                ranked_candidates(
-                    Candidate.objects.visible_to(user).filter(kelurahan__kecamatan=proposal.kelurahan.kecamatan_id)
-                ).filter(open_proposal_id=None)[:50]
-            )
+        waiting = proposal_waiting_candidates(proposal, user=user) if can_add else []
         context.update(
             review=proposal_review(proposal, viewer=self.request.user),
             decisions=proposal_decisions(proposal),
@@ -222,12 +208,13 @@ class ProposalCandidateAddView(ProposalScopedMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        values = {name: data[name] for name in CANDIDATE_VALUE_FIELDS}
-        with transaction.atomic():
-            candidate = services.candidate_save(actor=self.request.user, nik=data["nik"], **values)
-            services.proposal_candidate_add(
-                actor=self.request.user, proposal=self.proposal, candidate=candidate, role=data["role"]
-            )
+        candidate = services.proposal_candidate_create(
+            actor=self.request.user,
+            proposal=self.proposal,
+            nik=data["nik"],
+            role=data["role"],
+            **{name: data[name] for name in CANDIDATE_VALUE_FIELDS},
+        )
         self.success_message = _("{name} ditambahkan ke usulan.").format(name=candidate.name)
         return candidate
 
@@ -245,17 +232,17 @@ class ProposalCandidatePickView(ProposalScopedMixin, View):
         if not form.is_valid():
             messages.error(request, _("Pilih paling sedikit satu calon dari daftar tunggu."))
             return redirect(f"{self.proposal.get_absolute_url()}#calon")
-        added = []
         try:
-            with transaction.atomic():
-                for candidate in form.cleaned_data["candidates"]:
-                    services.proposal_candidate_add(actor=request.user, proposal=self.proposal, candidate=candidate)
-                    added.append(candidate.name)
+            added = services.proposal_candidates_add(
+                actor=request.user, proposal=self.proposal, candidates=form.cleaned_data["candidates"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Ditambahkan ke usulan: {names}.").format(names=", ".join(added)))
+            messages.success(
+                request, _("Ditambahkan ke usulan: {names}.").format(names=", ".join(c.name for c in added))
+            )
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
@@ -385,13 +372,7 @@ class CandidateListView(RoleRequiredMixin, TemplateView):
         context["form"] = form
         context["kelurahan"] = kelurahan
         if kelurahan is None:
-            context["counts"] = list(
-                ranked_candidates(visible)
-                .order_by()
-                .values("kelurahan__pk", "kelurahan__name", "kelurahan__kecamatan__name")
-                .annotate(waiting=Count("pk"))
-                .order_by("kelurahan__kecamatan__name", "kelurahan__name")
-            )
+            context["counts"] = waiting_counts_by_kelurahan(visible)
             return context
         page = Paginator(ranked_candidates(visible.filter(kelurahan=kelurahan)), self.paginate_by).get_page(
             self.request.GET.get("page")
