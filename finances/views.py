@@ -101,19 +101,14 @@ class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def report(self) -> MonthlyReport | None:
-        report = MonthlyReport.objects.filter(kube=self.kube, period=self.period).first()
+        report = selectors.report_of_month(self.kube, self.period)
         if report is not None and not report.is_editable:
             raise PermissionDenied(_("Laporan ini sudah diajukan atau diverifikasi dan tidak dapat diubah."))
         return report
 
     @cached_property
     def memberships(self):
-        memberships = selectors.report_memberships(self.kube, self.period)
-        if self.report is not None:
-            known = {m.pk for m in memberships}
-            extra = [line.membership for line in selectors.report_lines(self.report) if line.membership_id not in known]
-            memberships += extra
-        return memberships
+        return selectors.report_form_memberships(self.kube, self.period, self.report)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"memberships": self.memberships}
