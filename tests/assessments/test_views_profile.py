@@ -37,6 +37,18 @@ def panel(response) -> dict:
 # --- The panel -------------------------------------------------------------------------------
 
 
+def judged_mandiri(kube, officer, *, reason: str):
+    """Assess `kube` today and let `officer` set its final category to mandiri."""
+    return assessment_judge(
+        assessment=assessment_run(kube=kube, as_of=TODAY),
+        actor=officer,
+        scores={},
+        notes="",
+        final_category="mandiri",
+        reason=reason,
+    )
+
+
 @freeze_time(TODAY)
 def test_profile_shows_category_score_indicators_and_what_is_missing_for_mandiri(client_for, officer):
     kube = berkembang_kube(today=TODAY)
@@ -77,14 +89,7 @@ def test_profile_shows_both_categories_the_reason_and_who_decided(client_for, of
     kube = berkembang_kube(today=TODAY, facilitator=facilitator)
     officer.first_name, officer.last_name = "Rina", "Wati"
     officer.save()
-    assessment_judge(
-        assessment=assessment_run(kube=kube, as_of=TODAY),
-        actor=officer,
-        scores={},
-        notes="",
-        final_category="mandiri",
-        reason="Sudah bermitra dengan koperasi kelurahan",
-    )
+    judged_mandiri(kube, officer, reason="Sudah bermitra dengan koperasi kelurahan")
     html = profile(client_for(facilitator), kube)
     assert "Mandiri</span>" in html
     assert (
@@ -177,14 +182,7 @@ def test_officer_assesses_a_group_now(client_for, officer):
 @freeze_time(TODAY)
 def test_assess_now_again_keeps_the_officers_judgement(client_for, officer):
     kube = berkembang_kube(today=TODAY)
-    assessment_judge(
-        assessment=assessment_run(kube=kube, as_of=TODAY),
-        actor=officer,
-        scores={},
-        notes="",
-        final_category="mandiri",
-        reason="Keputusan dinas",
-    )
+    judged_mandiri(kube, officer, reason="Keputusan dinas")
     client_for(officer).post(reverse("assessments:assess_now", kwargs={"pk": kube.pk}))
     assessment = Assessment.objects.get(kube=kube)
     assert (assessment.computed_category, assessment.final_category) == ("berkembang", "mandiri")
@@ -223,14 +221,7 @@ def test_history_lists_every_assessment_with_a_chart_and_its_table(client_for, o
     kube = berkembang_kube(today=TODAY, facilitator=facilitator)
     for year in (2022, 2023, 2024):
         assessment_run(kube=kube, as_of=dt.date(year, 12, 31))
-    assessment_judge(
-        assessment=assessment_run(kube=kube, as_of=TODAY),
-        actor=officer,
-        scores={},
-        notes="",
-        final_category="mandiri",
-        reason="Keputusan dinas",
-    )
+    judged_mandiri(kube, officer, reason="Keputusan dinas")
     response = client_for(facilitator).get(history_url(kube))
     html = response.content.decode()
     rows = html[html.find('id="tabel-penilaian"') :]
