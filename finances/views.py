@@ -8,7 +8,7 @@ group or report outside `visible_to(user)` is 404, whatever the URL.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -22,7 +22,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from groups.selectors import kube_queryset
 from groups.views import KubeScopedMixin
 from kube_registry import submissions
-from kube_registry.form_views import ServiceFormMixin
+from kube_registry.form_views import ServiceFormMixin, action_run
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.values import parse_period
 
@@ -194,7 +194,11 @@ class ReportActionView(ReportScopedMixin, View):
         version = request.POST.get("version")
         try:
             version = int(version) if version else None
-            submissions.run_once(
+        except ValueError:
+            raise Http404 from None
+
+        def perform():
+            return submissions.run_once(
                 user=request.user,
                 token=request.POST.get(submissions.FIELD, "")[:64],
                 perform=lambda: type(self).action(
@@ -202,15 +206,15 @@ class ReportActionView(ReportScopedMixin, View):
                 ),
                 url_of=lambda _result: report.get_absolute_url(),
             )
+
+        try:
+            action_run(
+                request,
+                perform,
+                success=lambda _result: self.success.format(kube=report.kube.name, month=period_label(report.period)),
+            )
         except submissions.AlreadySubmitted:
             messages.info(request, _(submissions.MSG_ALREADY_SAVED))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except ValueError:
-            raise Http404 from None
-        else:
-            messages.success(request, self.success.format(kube=report.kube.name, month=period_label(report.period)))
         return redirect(report.get_absolute_url())
 
 

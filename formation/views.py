@@ -7,7 +7,6 @@ the URL. One-shot actions (submit, pick, remove, place) are POST-only.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.views.generic import FormView, TemplateView
 from groups.models import Kelurahan, work_area
 from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
-from kube_registry.form_views import ServiceFormMixin
+from kube_registry.form_views import ServiceFormMixin, action_run
 from kube_registry.masking import can_see_personal_data
 from kube_registry.roles import RoleRequiredMixin
 
@@ -232,17 +231,13 @@ class ProposalCandidatePickView(ProposalScopedMixin, View):
         if not form.is_valid():
             messages.error(request, _("Pilih paling sedikit satu calon dari daftar tunggu."))
             return redirect(f"{self.proposal.get_absolute_url()}#calon")
-        try:
-            added = services.proposal_candidates_add(
+        action_run(
+            request,
+            lambda: services.proposal_candidates_add(
                 actor=request.user, proposal=self.proposal, candidates=form.cleaned_data["candidates"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("Ditambahkan ke usulan: {names}.").format(names=", ".join(c.name for c in added))
-            )
+            ),
+            success=lambda added: _("Ditambahkan ke usulan: {names}.").format(names=", ".join(c.name for c in added)),
+        )
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
@@ -261,15 +256,13 @@ class ProposalCandidateRemoveView(ProposalScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         entry = self.entry
-        try:
-            services.proposal_candidate_remove(actor=request.user, entry=entry)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("{name} dikeluarkan dari usulan; tetap di daftar tunggu.").format(name=entry.candidate.name)
-            )
+        action_run(
+            request,
+            lambda: services.proposal_candidate_remove(actor=request.user, entry=entry),
+            success=lambda _result: _("{name} dikeluarkan dari usulan; tetap di daftar tunggu.").format(
+                name=entry.candidate.name
+            ),
+        )
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
@@ -278,13 +271,11 @@ class ProposalSubmitView(ProposalScopedMixin, View):
     permission_required = "formation.change_proposal"
 
     def post(self, request, *args, **kwargs):
-        try:
-            services.proposal_submit(actor=request.user, proposal=self.proposal)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Usulan {code} diajukan ke Dinas Sosial.").format(code=self.proposal.code))
+        action_run(
+            request,
+            lambda: services.proposal_submit(actor=request.user, proposal=self.proposal),
+            success=lambda _result: _("Usulan {code} diajukan ke Dinas Sosial.").format(code=self.proposal.code),
+        )
         return redirect(self.proposal.get_absolute_url())
 
 
@@ -505,15 +496,13 @@ class CandidatePlaceView(KubeScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         candidate = self.candidate
-        try:
-            services.candidate_place(
+        action_run(
+            request,
+            lambda: services.candidate_place(
                 actor=request.user, kube=self.kube, candidate=candidate, joined_on=timezone.localdate()
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("{name} menjadi anggota {kube}.").format(name=candidate.name, kube=self.kube.name)
-            )
+            ),
+            success=lambda _result: _("{name} menjadi anggota {kube}.").format(
+                name=candidate.name, kube=self.kube.name
+            ),
+        )
         return redirect(f"{self.kube.get_absolute_url()}#anggota")

@@ -1,9 +1,13 @@
 """The form plumbing every app's form views share: a service call behind a one-time
-form token and, for an edited row, the version the form was read at.
+form token and, for an edited row, the version the form was read at; and the answer of
+a one-shot action (a POST button: submit, verify, pick, place).
 
-A view mixes in `ServiceFormMixin` and defines `perform(form)`; it never repeats the
-token, version or error-fitting steps below.
+A form view mixes in `ServiceFormMixin` and defines `perform(form)`; a one-shot action
+calls `action_run`. Neither repeats the token, version or error-fitting steps below.
 """
+
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -73,3 +77,16 @@ class ServiceFormMixin:
         if self.success_message:
             messages.success(self.request, self.success_message)
         return redirect(url)
+
+
+def action_run(request, perform: Callable[[], Any], success: Callable[[Any], str]) -> Any:
+    """Run a one-shot action: a refusal (ValidationError) becomes error messages and None is
+    returned; otherwise `success(result)` becomes the success message and the result is returned."""
+    try:
+        result = perform()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, success(result))
+    return result
