@@ -23,7 +23,8 @@ from .demo_data import (
     MEKAR_SARI_SCORES,
 )
 from .models import Assessment
-from .services import assessable_kubes, record_judgement, run_assessment
+from .selectors import assessable_kubes
+from .services import assessment_judge, assessment_run_all
 
 
 def city_dates(ctx: DemoContext) -> list[dt.date]:
@@ -49,15 +50,15 @@ def build_assessments(ctx: DemoContext) -> dict[str, int]:
     """Assessments for every group at the demo's dates, and Mekar Sari's 2017 judgement."""
     dates = city_dates(ctx)
     for as_of in dates:
-        run_assessment(assessable_kubes(), as_of, actor=ctx.officer)
+        assessment_run_all(kubes=assessable_kubes(), as_of=as_of, actor=ctx.officer)
     mekar_sari = Kube.objects.filter(pk=ctx.mekar_sari.pk)
     for as_of in mekar_sari_dates(ctx, dates):
-        run_assessment(mekar_sari, as_of, actor=ctx.officer)
+        assessment_run_all(kubes=mekar_sari, as_of=as_of, actor=ctx.officer)
     declared = Assessment.objects.filter(kube=ctx.mekar_sari, as_of=MEKAR_SARI_DECLARED_ON).first()
     judgements = 0
     if declared is not None and declared.computed_category != rubric.MANDIRI:
-        record_judgement(
-            declared,
+        assessment_judge(
+            assessment=declared,
             actor=ctx.officer,
             scores=MEKAR_SARI_SCORES,
             notes=MEKAR_SARI_NOTES,

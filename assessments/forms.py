@@ -1,12 +1,17 @@
-"""The officer's judgement on an assessment. The rules (a reason for another category) live in the service."""
+"""The officer's judgement on an assessment (the rules, a reason for another category, live in the
+service) and the thresholds form (every number of the rubric, for admins; officers read it)."""
 
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import rubric
 from .models import DYNAMICS_ASPECTS, INDEPENDENCE_FACTORS, JUDGEMENT_FIELDS, Assessment, Category
+from .thresholds import GROUPS, SPECS, WEIGHT_FIELDS, WEIGHT_TOTAL
 
 SCORE_CHOICES = [("", _("belum dinilai")), *((str(n), str(n)) for n in range(1, 6))]
 
@@ -69,3 +74,45 @@ class JudgementForm(forms.Form):
 
     def scores(self) -> dict[str, int | None]:
         return {name: self.cleaned_data.get(name) for name in JUDGEMENT_FIELDS}
+
+
+class ThresholdsForm(forms.Form):
+    """Every threshold of the rubric; `read_only` for those who may only look."""
+
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = rubric.Thresholds()
+        for name, spec in SPECS.items():
+            self.fields[name] = forms.IntegerField(
+                label=spec.label,
+                help_text=gettext("%(help)s Bawaan: %(default)s.")
+                % {"help": spec.help, "default": getattr(defaults, name)},
+                min_value=spec.min,
+                max_value=spec.max,
+                disabled=read_only,
+                error_messages={
+                    "required": gettext("Isi angka."),
+                    "invalid": gettext("Isi bilangan bulat."),
+                    "min_value": gettext("Paling kecil %(limit_value)s."),
+                    "max_value": gettext("Paling besar %(limit_value)s."),
+                },
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        weights = {name: data[name] for name in WEIGHT_FIELDS if data.get(name) is not None}
+        if len(weights) == len(WEIGHT_FIELDS) and sum(weights.values()) != WEIGHT_TOTAL:
+            parts = " + ".join(f"{self.fields[name].label} {value}" for name, value in weights.items())
+            raise ValidationError(
+                gettext("Jumlah bobot skor harus tepat %(total)s, sekarang %(sum)s: %(parts)s."),
+                code="weights",
+                params={"total": WEIGHT_TOTAL, "sum": sum(weights.values()), "parts": parts},
+            )
+        return data
+
+    def groups(self) -> list[tuple[str, str, list]]:
+        """(key, title, bound fields) per group, for the template."""
+        return [
+            (key, title, [self[name] for name, spec in SPECS.items() if spec.group == key]) for key, title in GROUPS
+        ]

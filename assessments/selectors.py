@@ -17,7 +17,8 @@ from groups.models import Kube, KubeStatus
 from groups.selectors import kube_queryset
 
 from . import rubric
-from .models import DYNAMICS_ASPECTS, INDEPENDENCE_FACTORS, JUDGEMENT_FIELDS, Assessment, Category
+from .models import DYNAMICS_ASPECTS, INDEPENDENCE_FACTORS, JUDGEMENT_FIELDS, Assessment, Category, ThresholdSetting
+from .thresholds import SPECS
 
 INDICATOR_LABELS = rubric.INDICATOR_LABELS
 # An indicator's level in words, with the badge it wears.
@@ -31,6 +32,17 @@ CATEGORY_LABELS = dict(Category.choices)
 
 # The profile shows the latest assessments; the history page shows them all.
 PROFILE_HISTORY = 5
+
+
+def thresholds_current() -> rubric.Thresholds:
+    """The thresholds assessments run with now: the stored ones, else the rubric's defaults."""
+    setting = ThresholdSetting.objects.filter(pk=1).first()
+    return setting.thresholds() if setting else rubric.Thresholds()
+
+
+def assessable_kubes() -> QuerySet[Kube]:
+    """Every group but the dissolved ones: a dissolved group has no category to move to."""
+    return Kube.objects.exclude(status=KubeStatus.BUBAR)
 
 
 @dataclass(frozen=True)
@@ -222,3 +234,36 @@ def judgement_scores(assessment: Assessment) -> tuple[list[JudgementScore], list
         return [JudgementScore(str(label), getattr(assessment, name)) for name, label in pairs]
 
     return scores(INDEPENDENCE_FACTORS), scores(DYNAMICS_ASPECTS)
+
+
+# --- The thresholds page ---------------------------------------------------------------------
+
+
+def threshold_setting() -> ThresholdSetting | None:
+    """The stored thresholds with who changed them last; None while the defaults apply."""
+    return ThresholdSetting.objects.select_related("changed_by").filter(pk=1).first()
+
+
+def threshold_history(limit: int = 50) -> list[dict]:
+    """The latest changes, newest first: when, by whom, and each value that changed. One query.
+
+    Records that changed no value (the row's creation, a save of the same values) are left out.
+    """
+    records = list(ThresholdSetting.history.select_related("changed_by").order_by("history_date", "history_id"))
+    labels = {name: spec.label for name, spec in SPECS.items()}
+    before = rubric.Thresholds().as_dict()
+    entries = []
+    for record in records:
+        after = rubric.Thresholds.from_dict(record.values).as_dict()
+        changes = [(labels[name], before[name], after[name]) for name in SPECS if before[name] != after[name]]
+        who = record.changed_by
+        if changes:  # the row's creation stores the defaults it was created with
+            entries.append(
+                {
+                    "at": record.history_date,
+                    "user": (who.get_full_name() or who.username) if who else "",
+                    "changes": changes,
+                }
+            )
+        before = after
+    return entries[::-1][:limit]

@@ -11,12 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from groups.models import Kube, KubeStatus
+from groups.models import Kube
 from kube_registry.versioning import version_bump, version_check
 
 from . import rubric
 from .facts import gather
 from .models import JUDGEMENT_FIELDS, Assessment, Category, ThresholdSetting
+from .selectors import thresholds_current
 
 BATCH = 1_000
 
@@ -34,16 +35,6 @@ COMPUTED_FIELDS = [
     "assessed_by",
     "assessed_at",
 ]
-
-
-def current_thresholds() -> rubric.Thresholds:
-    setting = ThresholdSetting.objects.filter(pk=1).first()
-    return setting.thresholds() if setting else rubric.Thresholds()
-
-
-def assessable_kubes() -> QuerySet[Kube]:
-    """Every group but the dissolved ones: a dissolved group has no category to move to."""
-    return Kube.objects.exclude(status=KubeStatus.BUBAR)
 
 
 def _stored(kube_id: int, result: rubric.Result, thresholds: rubric.Thresholds, actor, now) -> Assessment:
@@ -66,10 +57,10 @@ def _stored(kube_id: int, result: rubric.Result, thresholds: rubric.Thresholds, 
     )
 
 
-def run_assessment(
+def assessment_run_all(
+    *,
     kubes: QuerySet[Kube],
     as_of: dt.date,
-    *,
     actor=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Counter:
@@ -78,7 +69,7 @@ def run_assessment(
     Re-running for a date replaces that date's computed results; an officer's final
     category and judgement stay as they were.
     """
-    thresholds = current_thresholds()
+    thresholds = thresholds_current()
     facts = gather(kubes, as_of, thresholds)
     now = timezone.now()
     counts: Counter = Counter({c: 0 for c in Category.values})
@@ -112,15 +103,16 @@ def run_assessment(
     return counts
 
 
-def assess_kube(kube: Kube, as_of: dt.date, *, actor=None) -> Assessment:
-    run_assessment(Kube.objects.filter(pk=kube.pk), as_of, actor=actor)
+def assessment_run(*, kube: Kube, as_of: dt.date, actor=None) -> Assessment:
+    """Assess one group as of `as_of` (as `assessment_run_all` does) and return its stored result."""
+    assessment_run_all(kubes=Kube.objects.filter(pk=kube.pk), as_of=as_of, actor=actor)
     return Assessment.objects.get(kube=kube, as_of=as_of)
 
 
 @transaction.atomic
-def record_judgement(
-    assessment: Assessment,
+def assessment_judge(
     *,
+    assessment: Assessment,
     actor,
     scores: dict[str, int | None],
     notes: str,
@@ -160,7 +152,7 @@ def record_judgement(
 
 
 @transaction.atomic
-def update_thresholds(values: dict[str, int], *, actor, version: int | None = None) -> ThresholdSetting:
+def thresholds_update(*, values: dict[str, int], actor, version: int | None = None) -> ThresholdSetting:
     """Store new thresholds; they apply to assessments run from now on.
 
     `version` is the one the form was read at (0: none stored yet; None: not checked).

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .thresholds import ThresholdsView
+from .views import ThresholdsView
 
 urlpatterns: list = [
     path("penilaian/ambang-batas/", ThresholdsView.as_view(), name="thresholds"),

@@ -1,25 +1,16 @@
-"""The thresholds page: every number of the rubric in one form, for admins; officers read it.
+"""The rubric's thresholds as people see them: each field of `rubric.Thresholds` with its
+label, explanation, bounds and group, in the order of the thresholds page.
 
-Saving goes through `services.update_thresholds`; the values apply to assessments run
-from then on, since each stored assessment keeps the thresholds it was computed with.
+The page's form is `forms.ThresholdsForm`, its history `selectors.threshold_history`, the
+view `views.ThresholdsView`; saving goes through `services.thresholds_update`, and the
+values apply to assessments run from then on (each stored assessment keeps its thresholds).
 """
 
 from dataclasses import dataclass, fields
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
 
-from groups.views import ServiceFormMixin
-from kube_registry.roles import RoleRequiredMixin
-
-from . import rubric, services
-from .models import ThresholdSetting
+from . import rubric
 
 INDICATORS, FLAGS, WEIGHTS = "indikator", "tanda", "bobot"
 GROUPS = (
@@ -155,125 +146,3 @@ WEIGHT_FIELDS = [name for name, spec in SPECS.items() if spec.group == WEIGHTS]
 
 if set(SPECS) != {f.name for f in fields(rubric.Thresholds)}:  # pragma: no cover - a rubric change
     raise RuntimeError("assessments.thresholds.SPECS must name every field of rubric.Thresholds.")
-
-
-class ThresholdsForm(forms.Form):
-    """Every threshold of the rubric; `read_only` for those who may only look."""
-
-    def __init__(self, *args, read_only: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        defaults = rubric.Thresholds()
-        for name, spec in SPECS.items():
-            self.fields[name] = forms.IntegerField(
-                label=spec.label,
-                help_text=_("%(help)s Bawaan: %(default)s.") % {"help": spec.help, "default": getattr(defaults, name)},
-                min_value=spec.min,
-                max_value=spec.max,
-                disabled=read_only,
-                error_messages={
-                    "required": _("Isi angka."),
-                    "invalid": _("Isi bilangan bulat."),
-                    "min_value": _("Paling kecil %(limit_value)s."),
-                    "max_value": _("Paling besar %(limit_value)s."),
-                },
-                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-            )
-
-    def clean(self):
-        data = super().clean()
-        weights = {name: data[name] for name in WEIGHT_FIELDS if data.get(name) is not None}
-        if len(weights) == len(WEIGHT_FIELDS) and sum(weights.values()) != WEIGHT_TOTAL:
-            parts = " + ".join(f"{self.fields[name].label} {value}" for name, value in weights.items())
-            raise ValidationError(
-                _("Jumlah bobot skor harus tepat %(total)s, sekarang %(sum)s: %(parts)s."),
-                code="weights",
-                params={"total": WEIGHT_TOTAL, "sum": sum(weights.values()), "parts": parts},
-            )
-        return data
-
-    def groups(self) -> list[tuple[str, str, list]]:
-        """(key, title, bound fields) per group, for the template."""
-        return [
-            (key, title, [self[name] for name, spec in SPECS.items() if spec.group == key]) for key, title in GROUPS
-        ]
-
-
-def threshold_history(limit: int = 50) -> list[dict]:
-    """The latest changes, newest first: when, by whom, and each value that changed. One query.
-
-    Records that changed no value (the row's creation, a save of the same values) are left out.
-    """
-    records = list(ThresholdSetting.history.select_related("changed_by").order_by("history_date", "history_id"))
-    labels = {name: spec.label for name, spec in SPECS.items()}
-    before = rubric.Thresholds().as_dict()
-    entries = []
-    for record in records:
-        after = rubric.Thresholds.from_dict(record.values).as_dict()
-        changes = [(labels[name], before[name], after[name]) for name in SPECS if before[name] != after[name]]
-        who = record.changed_by
-        if changes:  # the row's creation stores the defaults it was created with
-            entries.append(
-                {
-                    "at": record.history_date,
-                    "user": (who.get_full_name() or who.username) if who else "",
-                    "changes": changes,
-                }
-            )
-        before = after
-    return entries[::-1][:limit]
-
-
-class ThresholdsView(RoleRequiredMixin, ServiceFormMixin, FormView):
-    """GET for whoever may view the thresholds (admins, officers); POST only for admins."""
-
-    permission_required = "assessments.view_thresholdsetting"
-    template_name = "assessments/thresholds.html"
-    form_class = ThresholdsForm
-    http_method_names = ["get", "head", "post"]
-
-    @property
-    def can_change(self) -> bool:
-        return self.request.user.has_perm("assessments.change_thresholds")
-
-    def post(self, request, *args, **kwargs):
-        if not self.can_change:
-            raise PermissionDenied(_("Hanya admin yang dapat mengubah ambang batas penilaian."))
-        return super().post(request, *args, **kwargs)
-
-    def get_initial(self):
-        return services.current_thresholds().as_dict()
-
-    def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"read_only": not self.can_change}
-
-    @cached_property
-    def setting(self) -> ThresholdSetting | None:
-        return ThresholdSetting.objects.select_related("changed_by").filter(pk=1).first()
-
-    def edited_object(self):
-        return self.setting or ThresholdSetting(version=0)  # 0: nothing stored yet
-
-    def perform(self, form):
-        values = {name: form.cleaned_data[name] for name in SPECS}
-        if values == services.current_thresholds().as_dict():
-            messages.info(self.request, _("Tidak ada perubahan ambang batas."))
-            self.success_message = ""
-            return None
-        services.update_thresholds(values, actor=self.request.user, version=self.form_version)
-        self.success_message = _(
-            "Ambang batas disimpan. Nilai baru berlaku untuk penilaian berikutnya; "
-            "hasil penilaian yang sudah tersimpan tidak berubah."
-        )
-        return None
-
-    def get_success_url(self, result=None):
-        return reverse("assessments:thresholds")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "setting": self.setting,
-            "history": threshold_history(),
-            "can_change": self.can_change,
-            "rubric_version": rubric.RUBRIC_VERSION,
-            "weight_total": WEIGHT_TOTAL,
-        }

@@ -1,4 +1,5 @@
-"""A group's assessments: assess now, the history with its chart, one assessment, the officer's judgement.
+"""A group's assessments: assess now, the history with its chart, one assessment, the officer's judgement;
+and the rubric's thresholds page.
 
 Access as in the registry: anonymous users sign in; an assessment or group outside
 `visible_to(user)` is 404, whatever the URL; a user who may see it but lacks the
@@ -8,6 +9,7 @@ permission for the action gets 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -15,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
-from . import charts, selectors, services
-from .forms import JudgementForm
-from .models import Assessment
+from . import charts, rubric, selectors, services
+from .forms import JudgementForm, ThresholdsForm
+from .models import Assessment, ThresholdSetting
+from .thresholds import SPECS, WEIGHT_TOTAL
 
 
 class AssessNowView(KubeScopedMixin, View):
@@ -40,7 +44,7 @@ class AssessNowView(KubeScopedMixin, View):
         if refusal:
             messages.error(request, refusal)
         else:
-            assessment = services.assess_kube(kube, today, actor=request.user)
+            assessment = services.assessment_run(kube=kube, as_of=today, actor=request.user)
             messages.success(
                 request,
                 _("{kube} dinilai per {date}: {category}.").format(
@@ -111,8 +115,8 @@ class JudgementView(AssessmentScopedMixin, ServiceFormMixin, FormView):
         return self.assessment
 
     def perform(self, form):
-        assessment = services.record_judgement(
-            self.assessment,
+        assessment = services.assessment_judge(
+            assessment=self.assessment,
             actor=self.request.user,
             version=self.form_version,
             scores=form.scores(),
@@ -132,3 +136,59 @@ class JudgementView(AssessmentScopedMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
+
+
+class ThresholdsView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """GET for whoever may view the thresholds (admins, officers); POST only for admins."""
+
+    permission_required = "assessments.view_thresholdsetting"
+    template_name = "assessments/thresholds.html"
+    form_class = ThresholdsForm
+    http_method_names = ["get", "head", "post"]
+
+    @property
+    def can_change(self) -> bool:
+        return self.request.user.has_perm("assessments.change_thresholds")
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_change:
+            raise PermissionDenied(_("Hanya admin yang dapat mengubah ambang batas penilaian."))
+        return super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        return selectors.thresholds_current().as_dict()
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"read_only": not self.can_change}
+
+    @cached_property
+    def setting(self) -> ThresholdSetting | None:
+        return selectors.threshold_setting()
+
+    def edited_object(self):
+        return self.setting or ThresholdSetting(version=0)  # 0: nothing stored yet
+
+    def perform(self, form):
+        values = {name: form.cleaned_data[name] for name in SPECS}
+        if values == selectors.thresholds_current().as_dict():
+            messages.info(self.request, _("Tidak ada perubahan ambang batas."))
+            self.success_message = ""
+            return None
+        services.thresholds_update(values=values, actor=self.request.user, version=self.form_version)
+        self.success_message = _(
+            "Ambang batas disimpan. Nilai baru berlaku untuk penilaian berikutnya; "
+            "hasil penilaian yang sudah tersimpan tidak berubah."
+        )
+        return None
+
+    def get_success_url(self, result=None):
+        return reverse("assessments:thresholds")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "setting": self.setting,
+            "history": selectors.threshold_history(),
+            "can_change": self.can_change,
+            "rubric_version": rubric.RUBRIC_VERSION,
+            "weight_total": WEIGHT_TOTAL,
+        }

@@ -4,7 +4,7 @@
 
 Builds the city (benchmarks.city) in a fresh SQLite database and, when DATABASE_URL
 names a PostgreSQL server, in a fresh PostgreSQL database, each in a child process
-of its own; then times `run_assessment` over every group, counts its queries, and
+of its own; then times `assessment_run_all` over every group, counts its queries, and
 counts them again for a tenth of the groups (the two counts must be equal).
 Target: under 60 seconds, the number of reading queries independent of the number of groups (results
 are written with bulk inserts in batches of a fixed size).
@@ -50,7 +50,8 @@ def _measure(url: str, groups: int, years: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from assessments.models import Assessment
-    from assessments.services import assessable_kubes, run_assessment
+    from assessments.selectors import assessable_kubes
+    from assessments.services import assessment_run_all
     from benchmarks.city import AS_OF, build_city
 
     call_command("migrate", verbosity=0)
@@ -60,16 +61,16 @@ def _measure(url: str, groups: int, years: int) -> dict:
 
     tenth = assessable_kubes().filter(pk__in=assessable_kubes().order_by("pk").values("pk")[: max(groups // 10, 1)])
     with CaptureQueriesContext(connection) as few:
-        run_assessment(tenth, AS_OF)
+        assessment_run_all(kubes=tenth, as_of=AS_OF)
     Assessment.objects.all().delete()
 
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as every:
-        counts = run_assessment(assessable_kubes(), AS_OF)
+        counts = assessment_run_all(kubes=assessable_kubes(), as_of=AS_OF)
     seconds = time.perf_counter() - started
     # Again for the same date: the results are replaced, not added.
     started = time.perf_counter()
-    run_assessment(assessable_kubes(), AS_OF)
+    assessment_run_all(kubes=assessable_kubes(), as_of=AS_OF)
     rerun_seconds = time.perf_counter() - started
     return {
         "built": built,

@@ -57,6 +57,20 @@ def report_memberships(kube: Kube, period: dt.date) -> list[Membership]:
     return sorted(memberships, key=lambda m: (ROLE_ORDER.get(m.role, 9), m.person.name, m.pk))
 
 
+def report_of_month(kube: Kube, period: dt.date) -> MonthlyReport | None:
+    """The group's report for the month, if there is one."""
+    return MonthlyReport.objects.filter(kube=kube, period=period).first()
+
+
+def report_form_memberships(kube: Kube, period: dt.date, report: MonthlyReport | None) -> list[Membership]:
+    """The report form's members: those active in the month, then any others the stored report has a line for."""
+    memberships = report_memberships(kube, period)
+    if report is not None:
+        known = {m.pk for m in memberships}
+        memberships += [line.membership for line in report_lines(report) if line.membership_id not in known]
+    return memberships
+
+
 def report_queryset(user) -> QuerySet[MonthlyReport]:
     """The reports `user` may see, with what their pages show."""
     return MonthlyReport.objects.visible_to(user).select_related(

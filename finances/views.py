@@ -8,7 +8,7 @@ group or report outside `visible_to(user)` is 404, whatever the URL.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -20,8 +20,9 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from groups.selectors import kube_queryset
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
 from kube_registry import submissions
+from kube_registry.form_views import ServiceFormMixin, action_run
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.values import parse_period
 
@@ -100,19 +101,14 @@ class ReportEditView(KubeScopedMixin, ServiceFormMixin, FormView):
 
     @cached_property
     def report(self) -> MonthlyReport | None:
-        report = MonthlyReport.objects.filter(kube=self.kube, period=self.period).first()
+        report = selectors.report_of_month(self.kube, self.period)
         if report is not None and not report.is_editable:
             raise PermissionDenied(_("Laporan ini sudah diajukan atau diverifikasi dan tidak dapat diubah."))
         return report
 
     @cached_property
     def memberships(self):
-        memberships = selectors.report_memberships(self.kube, self.period)
-        if self.report is not None:
-            known = {m.pk for m in memberships}
-            extra = [line.membership for line in selectors.report_lines(self.report) if line.membership_id not in known]
-            memberships += extra
-        return memberships
+        return selectors.report_form_memberships(self.kube, self.period, self.report)
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"memberships": self.memberships}
@@ -198,7 +194,11 @@ class ReportActionView(ReportScopedMixin, View):
         version = request.POST.get("version")
         try:
             version = int(version) if version else None
-            submissions.run_once(
+        except ValueError:
+            raise Http404 from None
+
+        def perform():
+            return submissions.run_once(
                 user=request.user,
                 token=request.POST.get(submissions.FIELD, "")[:64],
                 perform=lambda: type(self).action(
@@ -206,15 +206,15 @@ class ReportActionView(ReportScopedMixin, View):
                 ),
                 url_of=lambda _result: report.get_absolute_url(),
             )
+
+        try:
+            action_run(
+                request,
+                perform,
+                success=lambda _result: self.success.format(kube=report.kube.name, month=period_label(report.period)),
+            )
         except submissions.AlreadySubmitted:
             messages.info(request, _(submissions.MSG_ALREADY_SAVED))
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except ValueError:
-            raise Http404 from None
-        else:
-            messages.success(request, self.success.format(kube=report.kube.name, month=period_label(report.period)))
         return redirect(report.get_absolute_url())
 
 
@@ -402,9 +402,9 @@ class ObjectScopedMixin:
 class GrantCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_grant"
     form_class = GrantForm
-    heading = _("Catat bantuan")
+    heading = _lazy("Catat bantuan")
     anchor = "bantuan"
-    success_message = _("Bantuan dicatat.")
+    success_message = _lazy("Bantuan dicatat.")
 
     def perform(self, form):
         return services.grant_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
@@ -414,9 +414,9 @@ class GrantUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.change_grant"
     model = Grant
     form_class = GrantForm
-    heading = _("Ubah bantuan")
+    heading = _lazy("Ubah bantuan")
     anchor = "bantuan"
-    success_message = _("Bantuan disimpan.")
+    success_message = _lazy("Bantuan disimpan.")
 
     def perform(self, form):
         return services.grant_update(
@@ -427,9 +427,9 @@ class GrantUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 class AssetCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_asset"
     form_class = AssetForm
-    heading = _("Catat aset")
+    heading = _lazy("Catat aset")
     anchor = "aset"
-    success_message = _("Aset dicatat.")
+    success_message = _lazy("Aset dicatat.")
 
     def perform(self, form):
         return services.asset_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
@@ -439,9 +439,9 @@ class AssetUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.change_asset"
     model = Asset
     form_class = AssetForm
-    heading = _("Ubah aset")
+    heading = _lazy("Ubah aset")
     anchor = "aset"
-    success_message = _("Aset disimpan.")
+    success_message = _lazy("Aset disimpan.")
 
     def perform(self, form):
         return services.asset_update(
@@ -452,9 +452,9 @@ class AssetUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 class LoanCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_loan"
     form_class = LoanForm
-    heading = _("Catat pinjaman anggota")
+    heading = _lazy("Catat pinjaman anggota")
     anchor = "pinjaman"
-    success_message = _("Pinjaman dicatat.")
+    success_message = _lazy("Pinjaman dicatat.")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"kube": self.kube}
@@ -468,9 +468,9 @@ class LoanUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.change_loan"
     model = Loan
     form_class = LoanChangeForm
-    heading = _("Ubah pinjaman")
+    heading = _lazy("Ubah pinjaman")
     anchor = "pinjaman"
-    success_message = _("Pinjaman disimpan.")
+    success_message = _lazy("Pinjaman disimpan.")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"kube": self.kube}
@@ -489,9 +489,9 @@ class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.add_repayment"
     model = Loan
     form_class = RepaymentForm
-    heading = _("Catat angsuran")
+    heading = _lazy("Catat angsuran")
     anchor = "pinjaman"
-    success_message = _("Angsuran dicatat.")
+    success_message = _lazy("Angsuran dicatat.")
 
     def get_initial(self):
         return {}
@@ -512,9 +512,9 @@ class RepaymentCreateView(ObjectScopedMixin, FinanceFormMixin, FormView):
 class ProductCreateView(FinanceFormMixin, FormView):
     permission_required = "finances.add_product"
     form_class = ProductForm
-    heading = _("Tambah produk atau kegiatan")
+    heading = _lazy("Tambah produk atau kegiatan")
     anchor = "produk"
-    success_message = _("Produk atau kegiatan dicatat.")
+    success_message = _lazy("Produk atau kegiatan dicatat.")
 
     def perform(self, form):
         return services.product_create(actor=self.request.user, kube=self.kube, **form.cleaned_data)
@@ -524,9 +524,9 @@ class ProductUpdateView(ObjectScopedMixin, FinanceFormMixin, FormView):
     permission_required = "finances.change_product"
     model = Product
     form_class = ProductForm
-    heading = _("Ubah produk atau kegiatan")
+    heading = _lazy("Ubah produk atau kegiatan")
     anchor = "produk"
-    success_message = _("Produk atau kegiatan disimpan.")
+    success_message = _lazy("Produk atau kegiatan disimpan.")
 
     def perform(self, form):
         return services.product_update(

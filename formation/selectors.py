@@ -213,6 +213,33 @@ def ranked_candidates(queryset: QuerySet[Candidate]) -> QuerySet[Candidate]:
     )
 
 
+def proposals_filtered(user, *, status: str = "", kelurahan=None) -> QuerySet[Proposal]:
+    """The proposals the user may see, narrowed to a status and a kelurahan when given."""
+    proposals = proposal_queryset(user)
+    if status:
+        proposals = proposals.filter(status=status)
+    if kelurahan:
+        proposals = proposals.filter(kelurahan=kelurahan)
+    return proposals
+
+
+def proposal_waiting_candidates(proposal: Proposal, *, user, limit: int = 50) -> list[Candidate]:
+    """Waiting families of the proposal's kecamatan, in ranking order, held by no open proposal."""
+    visible = Candidate.objects.visible_to(user).filter(kelurahan__kecamatan=proposal.kelurahan.kecamatan_id)
+    return list(ranked_candidates(visible).filter(open_proposal_id=None)[:limit])
+
+
+def waiting_counts_by_kelurahan(queryset: QuerySet[Candidate]) -> list[dict]:
+    """How many families wait in each kelurahan (of `queryset`), by kecamatan and kelurahan name: one query."""
+    return list(
+        ranked_candidates(queryset)
+        .order_by()
+        .values("kelurahan__pk", "kelurahan__name", "kelurahan__kecamatan__name")
+        .annotate(waiting=Count("pk"))
+        .order_by("kelurahan__kecamatan__name", "kelurahan__name")
+    )
+
+
 # --- Stages --------------------------------------------------------------------------------
 
 

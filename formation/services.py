@@ -261,6 +261,9 @@ def _decision(proposal: Proposal, actor, action: str, reason: str = "", failed_c
 
 @transaction.atomic
 def proposal_create(*, actor, code: str = "", **values: Any) -> Proposal:
+    """A draft proposal; a facilitator's own is theirs to facilitate, whoever the form named."""
+    if not _is_office(actor):
+        values["facilitator"] = actor
     proposal_values_check(values)
     work_area_check(actor=actor, kelurahan=values.get("kelurahan"))
     proposal = Proposal(**{k: v for k, v in values.items() if k in PROPOSAL_FIELDS})
@@ -330,6 +333,23 @@ def proposal_candidate_add(*, actor, proposal: Proposal, candidate: Candidate, r
             )
     entry = ProposalCandidate(proposal=proposal, candidate=candidate, role=role)
     return _save(entry, actor)
+
+
+@transaction.atomic
+def proposal_candidate_create(*, actor, proposal: Proposal, nik: str, role: str = Role.ANGGOTA, **values: Any):
+    """A family typed in on the proposal: recorded on the waiting list (or updated by NIK) and put on
+    it, both or neither."""
+    candidate = candidate_save(actor=actor, nik=nik, **values)
+    proposal_candidate_add(actor=actor, proposal=proposal, candidate=candidate, role=role)
+    return candidate
+
+
+@transaction.atomic
+def proposal_candidates_add(*, actor, proposal: Proposal, candidates) -> list[Candidate]:
+    """Families picked from the waiting list, all put on the proposal or none."""
+    for candidate in candidates:
+        proposal_candidate_add(actor=actor, proposal=proposal, candidate=candidate)
+    return list(candidates)
 
 
 @transaction.atomic

@@ -7,10 +7,7 @@ the URL. One-shot actions (submit, pick, remove, place) are POST-only.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +18,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kelurahan, work_area
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
+from kube_registry.form_views import ServiceFormMixin, action_run
 from kube_registry.masking import can_see_personal_data
 from kube_registry.roles import RoleRequiredMixin
 
@@ -42,9 +40,11 @@ from .forms import (
 from .models import Candidate, Proposal, ProposalCandidate, ProposalStatus
 from .selectors import (
     proposal_decisions,
-    proposal_queryset,
     proposal_review,
+    proposal_waiting_candidates,
+    proposals_filtered,
     ranked_candidates,
+    waiting_counts_by_kelurahan,
 )
 
 CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
@@ -52,13 +52,8 @@ CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
 
 def _filtered_proposals(request):
     form = ProposalFilterForm(request.GET or None)
-    proposals = proposal_queryset(request.user)
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            proposals = proposals.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["kelurahan"]:
-            proposals = proposals.filter(kelurahan=form.cleaned_data["kelurahan"])
-    return form, proposals
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, proposals_filtered(request.user, status=filters.get("status"), kelurahan=filters.get("kelurahan"))
 
 
 # --- Proposals ----------------------------------------------------------------------------
@@ -119,10 +114,7 @@ class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
         }
 
     def perform(self, form):
-        values = dict(form.cleaned_data)
-        if not self.request.user.has_perm("formation.view_all_proposal"):
-            values["facilitator"] = self.request.user
-        proposal = services.proposal_create(actor=self.request.user, **values)
+        proposal = services.proposal_create(actor=self.request.user, **form.cleaned_data)
         self.success_message = _("Usulan {code} dibuat. Tambahkan calon anggotanya, lalu ajukan.").format(
             code=proposal.code
         )
@@ -186,13 +178,7 @@ class ProposalDetailView(ProposalScopedMixin, TemplateView):
         proposal = self.proposal
         can_edit = proposal.is_editable and user.has_perm("formation.change_proposal")
         can_add = proposal.is_editable and user.has_perm("formation.add_proposalcandidate")
-        waiting = []
-        if can_add:
-            waiting = list(
-                ranked_candidates(
-                    Candidate.objects.visible_to(user).filter(kelurahan__kecamatan=proposal.kelurahan.kecamatan_id)
-                ).filter(open_proposal_id=None)[:50]
-            )
+        waiting = proposal_waiting_candidates(proposal, user=user) if can_add else []
         context.update(
             review=proposal_review(proposal, viewer=self.request.user),
             decisions=proposal_decisions(proposal),
@@ -221,12 +207,13 @@ class ProposalCandidateAddView(ProposalScopedMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        values = {name: data[name] for name in CANDIDATE_VALUE_FIELDS}
-        with transaction.atomic():
-            candidate = services.candidate_save(actor=self.request.user, nik=data["nik"], **values)
-            services.proposal_candidate_add(
-                actor=self.request.user, proposal=self.proposal, candidate=candidate, role=data["role"]
-            )
+        candidate = services.proposal_candidate_create(
+            actor=self.request.user,
+            proposal=self.proposal,
+            nik=data["nik"],
+            role=data["role"],
+            **{name: data[name] for name in CANDIDATE_VALUE_FIELDS},
+        )
         self.success_message = _("{name} ditambahkan ke usulan.").format(name=candidate.name)
         return candidate
 
@@ -244,17 +231,13 @@ class ProposalCandidatePickView(ProposalScopedMixin, View):
         if not form.is_valid():
             messages.error(request, _("Pilih paling sedikit satu calon dari daftar tunggu."))
             return redirect(f"{self.proposal.get_absolute_url()}#calon")
-        added = []
-        try:
-            with transaction.atomic():
-                for candidate in form.cleaned_data["candidates"]:
-                    services.proposal_candidate_add(actor=request.user, proposal=self.proposal, candidate=candidate)
-                    added.append(candidate.name)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Ditambahkan ke usulan: {names}.").format(names=", ".join(added)))
+        action_run(
+            request,
+            lambda: services.proposal_candidates_add(
+                actor=request.user, proposal=self.proposal, candidates=form.cleaned_data["candidates"]
+            ),
+            success=lambda added: _("Ditambahkan ke usulan: {names}.").format(names=", ".join(c.name for c in added)),
+        )
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
@@ -273,15 +256,13 @@ class ProposalCandidateRemoveView(ProposalScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         entry = self.entry
-        try:
-            services.proposal_candidate_remove(actor=request.user, entry=entry)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("{name} dikeluarkan dari usulan; tetap di daftar tunggu.").format(name=entry.candidate.name)
-            )
+        action_run(
+            request,
+            lambda: services.proposal_candidate_remove(actor=request.user, entry=entry),
+            success=lambda _result: _("{name} dikeluarkan dari usulan; tetap di daftar tunggu.").format(
+                name=entry.candidate.name
+            ),
+        )
         return redirect(f"{self.proposal.get_absolute_url()}#calon")
 
 
@@ -290,13 +271,11 @@ class ProposalSubmitView(ProposalScopedMixin, View):
     permission_required = "formation.change_proposal"
 
     def post(self, request, *args, **kwargs):
-        try:
-            services.proposal_submit(actor=request.user, proposal=self.proposal)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Usulan {code} diajukan ke Dinas Sosial.").format(code=self.proposal.code))
+        action_run(
+            request,
+            lambda: services.proposal_submit(actor=request.user, proposal=self.proposal),
+            success=lambda _result: _("Usulan {code} diajukan ke Dinas Sosial.").format(code=self.proposal.code),
+        )
         return redirect(self.proposal.get_absolute_url())
 
 
@@ -384,13 +363,7 @@ class CandidateListView(RoleRequiredMixin, TemplateView):
         context["form"] = form
         context["kelurahan"] = kelurahan
         if kelurahan is None:
-            context["counts"] = list(
-                ranked_candidates(visible)
-                .order_by()
-                .values("kelurahan__pk", "kelurahan__name", "kelurahan__kecamatan__name")
-                .annotate(waiting=Count("pk"))
-                .order_by("kelurahan__kecamatan__name", "kelurahan__name")
-            )
+            context["counts"] = waiting_counts_by_kelurahan(visible)
             return context
         page = Paginator(ranked_candidates(visible.filter(kelurahan=kelurahan)), self.paginate_by).get_page(
             self.request.GET.get("page")
@@ -523,15 +496,13 @@ class CandidatePlaceView(KubeScopedMixin, View):
 
     def post(self, request, *args, **kwargs):
         candidate = self.candidate
-        try:
-            services.candidate_place(
+        action_run(
+            request,
+            lambda: services.candidate_place(
                 actor=request.user, kube=self.kube, candidate=candidate, joined_on=timezone.localdate()
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request, _("{name} menjadi anggota {kube}.").format(name=candidate.name, kube=self.kube.name)
-            )
+            ),
+            success=lambda _result: _("{name} menjadi anggota {kube}.").format(
+                name=candidate.name, kube=self.kube.name
+            ),
+        )
         return redirect(f"{self.kube.get_absolute_url()}#anggota")

@@ -4,15 +4,14 @@ Access: anonymous users are sent to sign in; a signed-in user without the permis
 gets 403; a group outside `visible_to(user)` is 404, whatever the URL.
 """
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
-from kube_registry import submissions, versioning
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.masking import can_see_personal_data, mask_validation_error
 from kube_registry.roles import RoleRequiredMixin
 
@@ -20,67 +19,6 @@ from . import services
 from .forms import KubeForm, MemberAddForm, MemberLeaveForm, PersonForm, RoleForm
 from .models import Kube, Membership
 from .selectors import kube_queryset
-
-
-def fit_errors(exc: ValidationError, form) -> ValidationError:
-    """A service's errors as `form` can show them: one about a field the form lacks goes on top of it."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    fitted: dict[str, list] = {}
-    for key, errors in exc.error_dict.items():
-        fitted.setdefault(key if key in form.fields else NON_FIELD_ERRORS, []).extend(errors)
-    return ValidationError(fitted)
-
-
-class ServiceFormMixin:
-    """Runs `perform(form)`; a ValidationError from the service lands on the form
-    (on the field it names, or on top of the form if the form has no such field).
-
-    Every form carries a one-time `form_token` (kube_registry.submissions): a second
-    POST of the same form saves nothing and goes where the first went. A view that
-    edits a row returns it from `edited_object()`: the form then carries the version
-    it was read at, given to `perform` as `self.form_version` for the service to check
-    (kube_registry.versioning); a stale save keeps the input and takes the current version.
-    """
-
-    success_message = ""
-    form_version: int | None = None
-
-    def edited_object(self):
-        return None
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        form.fields[submissions.FIELD] = submissions.token_field()
-        edited = self.edited_object()
-        if edited is not None:
-            form.fields[versioning.FIELD] = forms.IntegerField(
-                widget=forms.HiddenInput, required=False, min_value=0, initial=edited.version
-            )
-        return form
-
-    def form_valid(self, form):
-        token = form.cleaned_data.pop(submissions.FIELD, "")
-        if self.edited_object() is not None:  # else a `version` is the form's own (the monthly report)
-            self.form_version = form.cleaned_data.pop(versioning.FIELD, None)
-        try:
-            _result, url = submissions.run_once(
-                user=self.request.user, token=token, perform=lambda: self.perform(form), url_of=self.get_success_url
-            )
-        except submissions.AlreadySubmitted as done:
-            messages.info(self.request, _(submissions.MSG_ALREADY_SAVED))
-            return redirect(done.url or self.request.path)
-        except ValidationError as exc:
-            if isinstance(exc, versioning.StaleEdit) and versioning.FIELD in form.fields:
-                form.data = form.data.copy()  # the next save is made knowing the changes listed
-                form.data[form.add_prefix(versioning.FIELD)] = exc.current_version
-            form.add_error(None, fit_errors(exc, form))
-            return self.form_invalid(form)
-        for warning in getattr(self, "warnings", []):
-            messages.warning(self.request, warning)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return redirect(url)
 
 
 class KubeScopedMixin(RoleRequiredMixin):
@@ -119,7 +57,7 @@ class KubeUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
     permission_required = "groups.change_kube"
     form_class = KubeForm
     template_name = "groups/kube_form.html"
-    success_message = _("Data KUBE disimpan.")
+    success_message = gettext_lazy("Data KUBE disimpan.")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {
@@ -221,7 +159,7 @@ class PersonUpdateView(MembershipScopedMixin, ServiceFormMixin, FormView):
     permission_required = "groups.change_person"
     form_class = PersonForm
     template_name = "groups/person_form.html"
-    success_message = _("Data anggota disimpan.")
+    success_message = gettext_lazy("Data anggota disimpan.")
 
     @cached_property
     def can_see_personal_data(self) -> bool:

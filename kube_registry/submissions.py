@@ -1,6 +1,6 @@
 """One save per form: a double-clicked submit does not create twice.
 
-Every form a `groups.views.ServiceFormMixin` view renders carries a hidden one-time
+Every form a `kube_registry.form_views.ServiceFormMixin` view renders carries a hidden one-time
 `form_token`, made on GET. Its first POST claims it (one INSERT into
 `SubmissionToken`, unique per user) in the same transaction as the save, and stores
 where the save led; a second POST with the same token finds it claimed and goes there

@@ -3,7 +3,7 @@
 Each editable model has a `version` (`version_field()`), raised by one on every write:
 services through `version_bump`, the import engine in `update_with_history`. An edit
 form carries the version it was read at (a hidden field the view adds, see
-`groups.views.ServiceFormMixin`); the service locks the row and calls `version_check`,
+`kube_registry.form_views.ServiceFormMixin`); the service locks the row and calls `version_check`,
 which refuses a stale save with `StaleEdit`: a message naming who changed what since
 (old → new, read from the row's history), personal data masked for users who may not
 read it. The page keeps what the user typed and now carries the current version, so a

@@ -220,3 +220,22 @@ def partner_partnerships(partner: Partner, *, kubes: QuerySet[Kube], day: dt.dat
 
 def partner_merges(partner: Partner) -> list[PartnerMerge]:
     return list(partner.merges.select_related("merged_by"))
+
+
+# --- The city's pages ----------------------------------------------------------------------
+
+
+def city_kubes(user, *, kecamatan=None) -> QuerySet[Kube]:
+    """The groups the city pages count: those the user may see, in one kecamatan when given."""
+    kubes = Kube.objects.visible_to(user)
+    if kecamatan:
+        kubes = kubes.filter(kelurahan__kecamatan=kecamatan)
+    return kubes
+
+
+def city_partnerships(kubes: QuerySet[Kube], *, kind: str = "") -> QuerySet[Partnership]:
+    """Every partnership (past ones too) of `kubes`, with partners of one kind when given."""
+    partnerships = Partnership.objects.filter(kube__in=kubes.values("pk"))
+    if kind:
+        partnerships = partnerships.filter(partner__kind=kind)
+    return partnerships

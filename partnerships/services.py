@@ -239,6 +239,29 @@ def partnership_add(
 
 
 @transaction.atomic
+def partnership_add_with_new_partner(
+    *,
+    actor,
+    kube: Kube,
+    new_partner_name: str,
+    new_partner_kind: str,
+    forms: Iterable[str],
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+) -> Partnership:
+    """A partnership with a partner registered on the spot; a refused partnership leaves no new partner."""
+    try:
+        partner = partner_create(actor=actor, name=new_partner_name, kind=new_partner_kind)
+    except ValidationError as exc:
+        # partner_create names its own field ("name"); here it is the new partner's name.
+        found = exc.message_dict.get("name") if hasattr(exc, "error_dict") else None
+        raise ValidationError({"new_partner_name": found or exc.messages}) from exc
+    return partnership_add(
+        actor=actor, kube=kube, partner=partner, forms=forms, started_on=started_on, ended_on=ended_on
+    )
+
+
+@transaction.atomic
 def partnership_update(
     *,
     actor,

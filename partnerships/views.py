@@ -6,9 +6,7 @@ a partnership that is not the URL's group's. The city pages need `view_all_kube`
 so a facilitator (who sees only their own groups) gets 403 there.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,8 +16,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from groups.models import Kube
-from groups.views import KubeScopedMixin, ServiceFormMixin
+from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
+from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
@@ -34,6 +33,8 @@ from .forms import (
 )
 from .models import Partner, PartnerKind, Partnership, PartnershipForm
 from .selectors import (
+    city_kubes,
+    city_partnerships,
     kubes_without_partner,
     network_totals,
     partner_merges,
@@ -60,28 +61,21 @@ class PartnershipAddView(KubeScopedMixin, ServiceFormMixin, FormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        actor = self.request.user
-        with transaction.atomic():  # a refused partnership leaves no new partner behind
-            partner = data["partner"]
-            if partner is None:
-                try:
-                    partner = services.partner_create(
-                        actor=actor, name=data["new_partner_name"], kind=data["new_partner_kind"]
-                    )
-                except ValidationError as exc:
-                    # The service names its own field ("name"); on this form it is the new name's.
-                    found = exc.message_dict.get("name") if hasattr(exc, "error_dict") else None
-                    raise ValidationError({"new_partner_name": found or exc.messages}) from exc
-            partnership = services.partnership_add(
-                actor=actor,
+        when = {"forms": data["forms"], "started_on": data["started_on"], "ended_on": data["ended_on"]}
+        if data["partner"] is None:
+            partnership = services.partnership_add_with_new_partner(
+                actor=self.request.user,
                 kube=self.kube,
-                partner=partner,
-                forms=data["forms"],
-                started_on=data["started_on"],
-                ended_on=data["ended_on"],
+                new_partner_name=data["new_partner_name"],
+                new_partner_kind=data["new_partner_kind"],
+                **when,
+            )
+        else:
+            partnership = services.partnership_add(
+                actor=self.request.user, kube=self.kube, partner=data["partner"], **when
             )
         self.success_message = _("Kemitraan dengan {partner} dicatat ({forms}).").format(
-            partner=partner.name, forms=partnership.forms_display
+            partner=partnership.partner.name, forms=partnership.forms_display
         )
         return partnership
 
@@ -155,13 +149,6 @@ def city_filters(request) -> tuple[CityFilterForm, dict]:
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
-def city_kubes(user, filters: dict):
-    kubes = Kube.objects.visible_to(user)
-    if filters.get("kecamatan"):
-        kubes = kubes.filter(kelurahan__kecamatan=filters["kecamatan"])
-    return kubes
-
-
 class PartnerListView(RoleRequiredMixin, TemplateView):
     """Every partner with the groups it works with, by form, and the groups with none."""
 
@@ -175,7 +162,7 @@ class PartnerListView(RoleRequiredMixin, TemplateView):
         form, filters = city_filters(self.request)
         day = filters.get("day") or timezone.localdate()
         kind = filters.get("kind") or ""
-        kubes = city_kubes(self.request.user, filters)
+        kubes = city_kubes(self.request.user, kecamatan=filters.get("kecamatan"))
         without = kubes_without_partner(kubes=kubes, day=day, kind=kind)
         paginator, page, without_rows, is_paginated = self.paginate(without)
         query = self.request.GET.copy()
@@ -210,9 +197,8 @@ class PartnershipExportView(RoleRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         _form, filters = city_filters(request)
-        partnerships = Partnership.objects.filter(kube__in=city_kubes(request.user, filters).values("pk"))
-        if filters.get("kind"):
-            partnerships = partnerships.filter(partner__kind=filters["kind"])
+        kubes = city_kubes(request.user, kecamatan=filters.get("kecamatan"))
+        partnerships = city_partnerships(kubes, kind=filters.get("kind") or "")
         if request.GET.get("format") == "csv":
             content, extension = kemitraan_csv_bytes(partnerships), "csv"
         else:
@@ -228,17 +214,33 @@ class PartnershipExportView(RoleRequiredMixin, View):
         )
 
 
-class PartnerDetailView(RoleRequiredMixin, TemplateView):
+class PartnerScopedMixin(RoleRequiredMixin):
+    """The partner in the URL (else 404, before any 403): the city's list, the same for every role."""
+
+    scope = ("partner",)
+    http_method_names = FORM_METHODS
+
+    @cached_property
+    def partner(self) -> Partner:
+        return get_object_or_404(Partner, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"partner": self.partner}
+
+    def get_success_url(self, result=None):
+        return self.partner.get_absolute_url()
+
+
+class PartnerDetailView(PartnerScopedMixin, TemplateView):
     permission_required = CITY_PERMISSIONS
     template_name = "partnerships/partner_detail.html"
     http_method_names = READ_METHODS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        partner = get_object_or_404(Partner, pk=self.kwargs["pk"])
+        partner = self.partner
         kubes = Kube.objects.visible_to(self.request.user)
         context.update(
-            partner=partner,
             network=partner_partnerships(partner, kubes=kubes, day=timezone.localdate()),
             forms=PartnershipForm.choices,
             merges=partner_merges(partner),
@@ -259,20 +261,6 @@ class PartnerCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None):
         return result.get_absolute_url()
-
-
-class PartnerScopedMixin(RoleRequiredMixin):
-    http_method_names = FORM_METHODS
-
-    @cached_property
-    def partner(self) -> Partner:
-        return get_object_or_404(Partner, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"partner": self.partner}
-
-    def get_success_url(self, result=None):
-        return self.partner.get_absolute_url()
 
 
 class PartnerUpdateView(PartnerScopedMixin, ServiceFormMixin, FormView):

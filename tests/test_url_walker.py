@@ -257,9 +257,9 @@ class World:
         self.other_candidate = CandidateFactory(kelurahan=self.other_kube.kelurahan)
 
     def make_assessment(self):
-        from assessments.services import assess_kube
+        from assessments.services import assessment_run
 
-        return assess_kube(self.kube, timezone.localdate())
+        return assessment_run(kube=self.kube, as_of=timezone.localdate())
 
 
 def missing_rule_message(pattern: Pattern) -> str:

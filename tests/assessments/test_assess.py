@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments import rubric
 from assessments.facts import gather
 from assessments.models import Assessment
-from assessments.services import record_judgement, run_assessment
+from assessments.services import assessment_judge, assessment_run_all
 from finances.models import ReportStatus
 from groups.models import Kube, KubeStatus, Role
 from partnerships.models import PartnerKind
@@ -98,7 +98,7 @@ def test_a_finance_institution_makes_it_mandiri(kube):
 
 def test_data_dated_after_the_as_of_date_is_ignored(kube):
     healthy(kube)
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     before = stored(kube)
     later = dt.date(2025, 1, 20)
     MonthlyReportFactory(kube=kube, period=dt.date(2025, 1, 1), status=ReportStatus.VERIFIED, income=0)
@@ -114,7 +114,7 @@ def test_data_dated_after_the_as_of_date_is_ignored(kube):
     PartnershipFactory(kube=kube, partner=lender, has_permodalan=True, started_on=later)
     Kube.objects.filter(pk=kube.pk).update(financial_institution="koperasi", financial_institution_on=later)
     # the member who left later was a member on the as-of date: six then, five a year before
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     after = stored(kube)
     organisasi = next(i for i in after.indicators if i["key"] == "organisasi")
     assert "anggota aktif 6 (setahun sebelumnya 6)" in organisasi["evidence"]
@@ -145,9 +145,9 @@ def test_facts_for_many_groups_take_as_many_queries_as_for_one(facilitator):
 
 def test_rerun_replaces_the_computed_result_but_keeps_the_officers_judgement(kube, officer):
     healthy(kube)
-    run_assessment(Kube.objects.all(), AS_OF)
-    judged = record_judgement(
-        stored(kube),
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
+    judged = assessment_judge(
+        assessment=stored(kube),
         actor=officer,
         scores={"factor_leadership": 5, "dynamics_conflict": 2},
         notes="Ketua sangat aktif.",
@@ -158,7 +158,7 @@ def test_rerun_replaces_the_computed_result_but_keeps_the_officers_judgement(kub
     # The group loses two partners; re-running the same date changes the computed result only.
     kube.partnerships.all()[:1].get().delete()
     kube.partnerships.all()[:1].get().delete()
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     again = stored(kube)
     assert again.computed_category == "berkembang"
     assert next(i for i in again.indicators if i["key"] == "akses_sumber")["level"] == 1
@@ -169,20 +169,22 @@ def test_rerun_replaces_the_computed_result_but_keeps_the_officers_judgement(kub
 
 def test_without_an_override_the_final_category_follows_a_rerun(kube):
     healthy(kube)
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     assert stored(kube).final_category == "berkembang"
     kube.memberships.filter(role=Role.KETUA).update(role=Role.ANGGOTA)
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     assert (stored(kube).computed_category, stored(kube).final_category) == ("tumbuh", "tumbuh")
 
 
 def test_an_override_needs_a_reason(kube, officer):
     healthy(kube)
-    run_assessment(Kube.objects.all(), AS_OF)
+    assessment_run_all(kubes=Kube.objects.all(), as_of=AS_OF)
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        record_judgement(stored(kube), actor=officer, scores={}, notes="", final_category="mandiri", reason=" ")
+        assessment_judge(
+            assessment=stored(kube), actor=officer, scores={}, notes="", final_category="mandiri", reason=" "
+        )
     assert "Tuliskan alasan" in error.value.message_dict["override_reason"][0]
     assert stored(kube).final_category == "berkembang"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from assessments.models import JUDGEMENT_FIELDS, Assessment
-from assessments.services import assess_kube, record_judgement
+from assessments.services import assessment_judge, assessment_run
 from tests.assessments.builders import berkembang_kube
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ REASON = "Sudah membentuk koperasi pada Mei 2025; belum tercatat di registri"
 @pytest.fixture
 def assessment(facilitator) -> Assessment:
     with freeze_time(TODAY):
-        return assess_kube(berkembang_kube(today=TODAY, facilitator=facilitator), TODAY)
+        return assessment_run(kube=berkembang_kube(today=TODAY, facilitator=facilitator), as_of=TODAY)
 
 
 def judge_url(assessment) -> str:
@@ -77,8 +77,13 @@ def test_scores_are_one_to_five_or_not_yet(client_for, officer, assessment):
 
 
 def test_form_starts_from_the_stored_judgement(client_for, officer, assessment):
-    record_judgement(
-        assessment, actor=officer, scores={"factor_innovation": 2}, notes="", final_category="mandiri", reason=REASON
+    assessment_judge(
+        assessment=assessment,
+        actor=officer,
+        scores={"factor_innovation": 2},
+        notes="",
+        final_category="mandiri",
+        reason=REASON,
     )
     form = client_for(officer).get(judge_url(assessment)).context["form"]
     assert form.initial["factor_innovation"] == 2 and form.initial["factor_network"] is None
@@ -155,8 +160,8 @@ def test_detail_query_count_does_not_grow_with_judgements(
     client_for, officer, assessment, django_assert_num_queries, saves
 ):
     for number in range(saves):
-        record_judgement(
-            assessment,
+        assessment_judge(
+            assessment=assessment,
             actor=officer,
             scores={"factor_network": 1 + number % 5},
             notes="",

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from assessments.models import Assessment, ThresholdSetting
-from assessments.services import record_judgement, update_thresholds
+from assessments.services import assessment_judge, thresholds_update
 from tests.assessments.test_judgement import assessment, judge_url, judgement  # noqa: F401 - fixture
 from tests.assessments.test_thresholds import DEFAULTS, posted
 from tests.groups.test_versions import STALE
@@ -14,8 +14,13 @@ URL = reverse("assessments:thresholds")
 def test_judgement_read_before_another_officers_is_refused(client_for, officer, admin_user, assessment):  # noqa: F811
     client = client_for(officer)
     version = client.get(judge_url(assessment)).context["form"]["version"].value()
-    record_judgement(
-        assessment, actor=admin_user, scores={}, notes="Dinilai admin.", final_category="berkembang", reason=""
+    assessment_judge(
+        assessment=assessment,
+        actor=admin_user,
+        scores={},
+        notes="Dinilai admin.",
+        final_category="berkembang",
+        reason="",
     )
 
     response = client.post(judge_url(assessment), judgement(version=version))
@@ -28,10 +33,10 @@ def test_judgement_read_before_another_officers_is_refused(client_for, officer, 
 
 
 def test_thresholds_read_before_another_admins_save_are_refused(client_for, admin_user):
-    update_thresholds(DEFAULTS, actor=admin_user)
+    thresholds_update(values=DEFAULTS, actor=admin_user)
     client = client_for(admin_user)
     version = client.get(URL).context["form"]["version"].value()
-    update_thresholds(DEFAULTS | {"report_months_per_12": 10}, actor=admin_user)
+    thresholds_update(values=DEFAULTS | {"report_months_per_12": 10}, actor=admin_user)
 
     response = client.post(URL, posted(report_months_per_12=11, version=version))
 

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from assessments.models import Assessment
 from assessments.panels import ASSESSMENT_PANEL, profile_context
-from assessments.services import assess_kube, record_judgement
+from assessments.services import assessment_judge, assessment_run
 from finances.periods import add_months, month_end
 from groups.models import Kube, KubeStatus
 from tests.assessments.builders import berkembang_kube
@@ -37,10 +37,22 @@ def panel(response) -> dict:
 # --- The panel -------------------------------------------------------------------------------
 
 
+def judged_mandiri(kube, officer, *, reason: str):
+    """Assess `kube` today and let `officer` set its final category to mandiri."""
+    return assessment_judge(
+        assessment=assessment_run(kube=kube, as_of=TODAY),
+        actor=officer,
+        scores={},
+        notes="",
+        final_category="mandiri",
+        reason=reason,
+    )
+
+
 @freeze_time(TODAY)
 def test_profile_shows_category_score_indicators_and_what_is_missing_for_mandiri(client_for, officer):
     kube = berkembang_kube(today=TODAY)
-    assessment = assess_kube(kube, TODAY)
+    assessment = assessment_run(kube=kube, as_of=TODAY)
     assert assessment.computed_category == "berkembang"
     html = profile(client_for(officer), kube)
     assert "Berkembang</span>" in html
@@ -64,7 +76,7 @@ def test_profile_shows_category_score_indicators_and_what_is_missing_for_mandiri
 
 @freeze_time(TODAY)
 def test_profile_shows_flags_with_their_reasons(client_for, officer, kube):
-    assess_kube(kube, TODAY)  # no reports, no members
+    assessment_run(kube=kube, as_of=TODAY)  # no reports, no members
     html = profile(client_for(officer), kube)
     assert "Tumbuh</span>" in html
     assert "Tidak aktif:</strong>" in html and "tidak ada laporan bulanan dalam 3 bulan terakhir" in html
@@ -77,14 +89,7 @@ def test_profile_shows_both_categories_the_reason_and_who_decided(client_for, of
     kube = berkembang_kube(today=TODAY, facilitator=facilitator)
     officer.first_name, officer.last_name = "Rina", "Wati"
     officer.save()
-    record_judgement(
-        assess_kube(kube, TODAY),
-        actor=officer,
-        scores={},
-        notes="",
-        final_category="mandiri",
-        reason="Sudah bermitra dengan koperasi kelurahan",
-    )
+    judged_mandiri(kube, officer, reason="Sudah bermitra dengan koperasi kelurahan")
     html = profile(client_for(facilitator), kube)
     assert "Mandiri</span>" in html
     assert (
@@ -110,7 +115,7 @@ def test_profile_of_a_group_never_assessed_offers_officers_to_assess_now(
 @freeze_time(TODAY)
 def test_profile_buttons_follow_permissions(client_for, officer, facilitator):
     kube = berkembang_kube(today=TODAY, facilitator=facilitator)
-    assessment = assess_kube(kube, dt.date(2024, 12, 31))
+    assessment = assessment_run(kube=kube, as_of=dt.date(2024, 12, 31))
     judge = reverse("assessments:judge", kwargs={"pk": assessment.pk})
     history = reverse("assessments:kube_assessments", kwargs={"pk": kube.pk})
     officer_html = profile(client_for(officer), kube)
@@ -119,7 +124,7 @@ def test_profile_buttons_follow_permissions(client_for, officer, facilitator):
     assert history in facilitator_html
     assert judge not in facilitator_html and "Nilai sekarang" not in facilitator_html
     # assessed today already: nothing to run again
-    assess_kube(kube, TODAY)
+    assessment_run(kube=kube, as_of=TODAY)
     assert "Nilai sekarang" not in profile(client_for(officer), kube)
 
 
@@ -131,13 +136,13 @@ def test_profile_panel_is_hidden_from_a_user_without_a_role(rf, kube):
 
 def test_profile_query_count_does_not_grow_with_assessments(client_for, officer, django_assert_num_queries):
     kube = berkembang_kube(today=TODAY)
-    assess_kube(kube, dt.date(2022, 12, 31))
+    assessment_run(kube=kube, as_of=dt.date(2022, 12, 31))
     client = client_for(officer)
     client.get(kube.get_absolute_url())  # warm caches (session, content types)
     with CaptureQueriesContext(connection) as one:
         client.get(kube.get_absolute_url())
     for months in range(1, 9):
-        assess_kube(kube, month_end(add_months(dt.date(2022, 12, 1), 3 * months)))
+        assessment_run(kube=kube, as_of=month_end(add_months(dt.date(2022, 12, 1), 3 * months)))
     # The registry's own profile queries and the other apps' panels, plus this panel's
     # one: the latest assessments with who ran and judged them. The same with one
     # assessment and with nine.
@@ -149,7 +154,7 @@ def test_profile_query_count_does_not_grow_with_assessments(client_for, officer,
 
 def test_profile_panel_is_one_query(rf, officer, kube, django_assert_num_queries):
     for year in range(2020, 2025):
-        assess_kube(kube, dt.date(year, 12, 31))
+        assessment_run(kube=kube, as_of=dt.date(year, 12, 31))
     request = rf.get(kube.get_absolute_url())
     request.user = officer
     officer.get_all_permissions()  # the page has read the permissions already
@@ -177,9 +182,7 @@ def test_officer_assesses_a_group_now(client_for, officer):
 @freeze_time(TODAY)
 def test_assess_now_again_keeps_the_officers_judgement(client_for, officer):
     kube = berkembang_kube(today=TODAY)
-    record_judgement(
-        assess_kube(kube, TODAY), actor=officer, scores={}, notes="", final_category="mandiri", reason="Keputusan dinas"
-    )
+    judged_mandiri(kube, officer, reason="Keputusan dinas")
     client_for(officer).post(reverse("assessments:assess_now", kwargs={"pk": kube.pk}))
     assessment = Assessment.objects.get(kube=kube)
     assert (assessment.computed_category, assessment.final_category) == ("berkembang", "mandiri")
@@ -217,10 +220,8 @@ def history_url(kube) -> str:
 def test_history_lists_every_assessment_with_a_chart_and_its_table(client_for, officer, facilitator):
     kube = berkembang_kube(today=TODAY, facilitator=facilitator)
     for year in (2022, 2023, 2024):
-        assess_kube(kube, dt.date(year, 12, 31))
-    record_judgement(
-        assess_kube(kube, TODAY), actor=officer, scores={}, notes="", final_category="mandiri", reason="Keputusan dinas"
-    )
+        assessment_run(kube=kube, as_of=dt.date(year, 12, 31))
+    judged_mandiri(kube, officer, reason="Keputusan dinas")
     response = client_for(facilitator).get(history_url(kube))
     html = response.content.decode()
     rows = html[html.find('id="tabel-penilaian"') :]
@@ -240,7 +241,7 @@ def test_history_lists_every_assessment_with_a_chart_and_its_table(client_for, o
 
 
 def test_history_of_one_assessment_is_a_table_without_chart(client_for, officer, kube):
-    assess_kube(kube, dt.date(2024, 12, 31))
+    assessment_run(kube=kube, as_of=dt.date(2024, 12, 31))
     response = client_for(officer).get(history_url(kube))
     html = response.content.decode()
     assert response.context["chart"] is None
@@ -264,7 +265,7 @@ def test_history_query_count_does_not_grow_with_assessments(
     client_for, officer, kube, django_assert_num_queries, dates
 ):
     for months in range(dates):
-        assess_kube(kube, month_end(add_months(dt.date(2024, 12, 1), -3 * months)))
+        assessment_run(kube=kube, as_of=month_end(add_months(dt.date(2024, 12, 1), -3 * months)))
     client = client_for(officer)
     client.get(history_url(kube))  # warm caches
     # session, user, user's roles, permissions (group perms + own perms), the group,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import INDEPENDENCE_FACTORS, Assessment
-from assessments.services import assess_kube
+from assessments.services import assessment_run
 from tests.assessments.builders import berkembang_kube
 from tests.e2e.helpers import sign_in
 from tests.factories import OfficerFactory
@@ -32,7 +32,7 @@ def test_officer_reads_why_a_group_is_not_mandiri_and_overrides_with_a_reason(li
     OfficerFactory(username="petugas", first_name="Rina", last_name="Wati")
     today = timezone.localdate()
     kube = berkembang_kube(today=today)
-    assess_kube(kube, dt.date(today.year - 1, 12, 31))  # last year's, for the history chart
+    assessment_run(kube=kube, as_of=dt.date(today.year - 1, 12, 31))  # last year's, for the history chart
     failed: list[str] = []
     page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page_errors: list[str] = []

@@ -19,7 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessments.models import Assessment
-from assessments.services import assessable_kubes, run_assessment
+from assessments.selectors import assessable_kubes
+from assessments.services import assessment_run_all
 from groups.models import Kecamatan, Kube
 from tests.e2e.helpers import sign_in
 
@@ -47,8 +48,8 @@ def demo_city(**options) -> None:
     if not Assessment.objects.exists():
         today = timezone.localdate()
         for year in range(today.year - 3, today.year):
-            run_assessment(assessable_kubes(), dt.date(year, 12, 31))
-        run_assessment(assessable_kubes(), today)
+            assessment_run_all(kubes=assessable_kubes(), as_of=dt.date(year, 12, 31))
+        assessment_run_all(kubes=assessable_kubes(), as_of=today)
 
 
 def test_officer_filters_the_dashboard_and_the_group_list_agrees(live_server, page: Page, browser):

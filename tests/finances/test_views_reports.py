@@ -192,7 +192,7 @@ def test_service_errors_about_fields_the_form_lacks_go_on_top_of_it():
     from django.core.exceptions import ValidationError
 
     from finances.forms import MonthlyReportForm
-    from groups.views import fit_errors
+    from kube_registry.form_views import fit_errors
 
     form = MonthlyReportForm(data={}, memberships=[])
     fitted = fit_errors(ValidationError({"period": "Bulan salah.", "income": "Negatif."}), form)

@@ -321,3 +321,51 @@ def test_stages_begin_in_program_order(officer, kube):
         ("persiapan", dt.date(2020, 1, 6)),
         ("pelaksanaan", dt.date(2020, 4, 2)),
     ]
+
+
+# --- What the proposal pages ask of the services ----------------------------------------------
+
+
+@freeze_time(TODAY)
+def test_a_facilitators_proposal_is_their_own_whoever_the_values_name(facilitator, other_facilitator, officer):
+    values = {
+        "name": "KUBE Sejahtera",
+        "kelurahan": kelurahan(),
+        "business_field": "jasa",
+        "proposer_kind": "kelurahan",
+        "proposed_on": dt.date(2025, 7, 1),
+        "facilitator": other_facilitator,
+    }
+    assert services.proposal_create(actor=facilitator, **values).facilitator == facilitator
+    assert services.proposal_create(actor=officer, **values).facilitator == other_facilitator
+
+
+@freeze_time(TODAY)
+def test_families_picked_together_are_all_added_or_none(officer):
+    proposal = proposal_with(0)
+    free = CandidateFactory()
+    taken = ProposalCandidateFactory(proposal=proposal_with(0)).candidate  # on another open proposal
+    with pytest.raises(ValidationError, match="sudah tercantum dalam usulan"):
+        services.proposal_candidates_add(actor=officer, proposal=proposal, candidates=[free, taken])
+    assert not proposal.entries.exists()
+
+    added = services.proposal_candidates_add(actor=officer, proposal=proposal, candidates=[free])
+    assert [c.pk for c in added] == [free.pk] and proposal.entries.get().candidate == free
+
+
+@freeze_time(TODAY)
+def test_a_family_typed_on_a_refused_proposal_is_not_recorded_either(officer):
+    proposal = proposal_with(0)
+    holder = ProposalCandidateFactory(proposal=proposal, role=Role.KETUA).candidate
+    with pytest.raises(ValidationError) as error:
+        services.proposal_candidate_create(
+            actor=officer,
+            proposal=proposal,
+            nik="6474 0149 0385 0001",
+            role=Role.KETUA,
+            name="Siti",
+            sex="P",
+            kelurahan=kelurahan(),
+        )
+    assert holder.name in error.value.message_dict["role"][0]
+    assert not Candidate.objects.filter(nik="6474014903850001").exists()

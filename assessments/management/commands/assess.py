@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from assessments.models import Category
-from assessments.services import assessable_kubes, run_assessment
+from assessments.selectors import assessable_kubes
+from assessments.services import assessment_run_all
 from groups.models import Kube
 from kube_registry.values import parse_date
 
@@ -48,7 +49,7 @@ class Command(BaseCommand):
         else:
             kubes = assessable_kubes()
         show_progress = self.stdout.isatty()
-        counts = run_assessment(kubes, as_of, progress=self._progress if show_progress else None)
+        counts = assessment_run_all(kubes=kubes, as_of=as_of, progress=self._progress if show_progress else None)
         if show_progress:
             self.stdout.write("\r\033[K", ending="")
         self.stdout.write(_(MSG_DONE).format(date=as_of.isoformat(), total=sum(counts.values())))
