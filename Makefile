@@ -51,13 +51,17 @@ test: install-dev chromium
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=kube_registry.settings.test
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
+# djlint reads [tool.djlint] in pyproject.toml: --check is its formatter, --lint its rules.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
 
 # Run from the project root so every app and templates/ are scanned (the catalog lives
 # in LOCALE_PATHS, locale/); then translate the new msgids in locale/en/LC_MESSAGES/django.po

@@ -1,6 +1,6 @@
 """A group's category and score over time, as plain figure data: pure, no database.
 
-The history page passes the figure with `json_script`; `static/finances/charts.js`
+The history page passes the figure with `json_script`; `static/js/charts.js`
 draws every figure on a page with the plotly.js the app serves. The table of the same
 assessments sits beside the chart, so nothing is lost without JavaScript.
 """

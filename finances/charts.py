@@ -1,6 +1,6 @@
 """Chart figures as plain data: pure functions over selector output, no database.
 
-The page passes a figure with `json_script` and `static/finances/charts.js` draws
+The page passes a figure with `json_script` and `static/js/charts.js` draws
 it with the plotly.js file served by the app itself; a table of the same numbers
 sits beside every chart, so nothing is lost without JavaScript.
 """

@@ -2,7 +2,7 @@
 
 No database, no plotly import at request time: a figure is the JSON plotly.js draws
 (`{"data": [...], "layout": {...}}`), passed to the page with `json_script` and drawn
-by static/finances/charts.js. The table beside each chart carries the same numbers.
+by static/js/charts.js. The table beside each chart carries the same numbers.
 """
 
 from collections.abc import Sequence

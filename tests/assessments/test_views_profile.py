@@ -237,7 +237,7 @@ def test_history_lists_every_assessment_with_a_chart_and_its_table(client_for, o
     figure = response.context["chart"]
     assert [trace["name"] for trace in figure["data"]] == ["Skor", "Kategori akhir", "Kategori hasil rubrik"]
     assert 'id="chart-assessments" type="application/json"' in html
-    assert "vendor/plotly/plotly.min.js" in html and "finances/charts.js" in html
+    assert "vendor/plotly/plotly.min.js" in html and "static/js/charts.js" in html
 
 
 def test_history_of_one_assessment_is_a_table_without_chart(client_for, officer, kube):

@@ -58,7 +58,7 @@ def test_chart_is_passed_as_json_beside_a_table_and_loads_plotly_from_the_app(cl
     assert figure["data"][0]["y"] == [1_500_000]
     assert 'data-figure="chart-income"' in html
     assert "/static/vendor/plotly/plotly.min.js" in html
-    assert "/static/finances/charts.js" in html
+    assert "/static/js/charts.js" in html
     assert "<td>Feb 2024</td>" in html  # the same numbers in the table
 
 
