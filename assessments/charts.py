@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kube_registry import chart_text
+
 from . import rubric
 from .models import Category
 
@@ -95,4 +97,30 @@ def _category_trace(name, points, attribute, dates, shown, labels, colour, dash)
         mode="lines+markers",
         line={"color": colour, "shape": "hv", "dash": dash},
         hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>%{fullData.name}</extra>",
+    )
+
+
+MSG_SCORE_LEAD = "Skor dan kategori penilaian, %(span)s (%(count)s penilaian)"
+MSG_SCORE_CHANGE = "skor dari %(first)s menjadi %(last)s"
+MSG_LATEST_CATEGORY = "kategori akhir terakhir %(category)s"
+MSG_OVERRIDDEN = "%(count)s kali kategori ditetapkan petugas"
+
+
+def category_score_summary(points: Sequence[AssessmentPoint]) -> str:
+    """The chart's text alternative: the dates, the score's first and last value, the latest category."""
+    points = sorted(points, key=lambda p: p.as_of)
+    if not points:
+        return chart_text.sentence(_("Skor dan kategori penilaian"), [])
+    labels = dict(Category.choices)
+    shown = [date_format(p.as_of, "j M Y") for p in points]
+    overridden = sum(1 for p in points if p.final_category != p.computed_category)
+    return chart_text.sentence(
+        _(MSG_SCORE_LEAD) % {"span": chart_text.span(shown), "count": len(points)},
+        [
+            _(MSG_SCORE_CHANGE)
+            % {"first": chart_text.number(points[0].score, 1), "last": chart_text.number(points[-1].score, 1)},
+            chart_text.extremes(_("Skor"), shown, [float(p.score) for p in points], lambda v: chart_text.number(v, 1)),
+            _(MSG_LATEST_CATEGORY) % {"category": labels[points[-1].final_category]},
+            _(MSG_OVERRIDDEN) % {"count": overridden} if overridden else "",
+        ],
     )

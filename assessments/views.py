@@ -69,6 +69,7 @@ class KubeAssessmentsView(KubeScopedMixin, TemplateView):
             rows=[(a, selectors.flag_rows(a)) for a in assessments],
             # One point is no line: the table says it all.
             chart=charts.category_score_figure(assessments) if len(assessments) > 1 else None,
+            chart_summary=charts.category_score_summary(assessments),
         )
         return context
 

@@ -13,6 +13,9 @@ import plotly.graph_objects as go
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kube_registry import chart_text
+from kube_registry.values import format_rupiah
+
 INCOME_COLOUR = "#198754"  # Bootstrap success
 EXPENSES_COLOUR = "#fd7e14"  # Bootstrap orange
 PROFIT_COLOUR = "#0d6efd"
@@ -57,3 +60,24 @@ def income_expenses_figure(points: Sequence[MonthFigures]) -> dict:
         ),
     )
     return json.loads(figure.to_json())
+
+
+MSG_INCOME_LEAD = "Pendapatan dan pengeluaran per bulan, %(span)s (%(count)s bulan)"
+MSG_PROFIT_TOTAL = "jumlah laba %(total)s"
+
+
+def income_expenses_summary(points: Sequence[MonthFigures]) -> str:
+    """The chart's text alternative: its months, each series' highest and lowest month, the total profit."""
+    labels = [date_format(p.period, "M Y") for p in points]
+    income = [int(p.income) for p in points]
+    expenses = [int(p.expenses) for p in points]
+    if not points:
+        return chart_text.sentence(_("Pendapatan dan pengeluaran per bulan"), [])
+    return chart_text.sentence(
+        _(MSG_INCOME_LEAD) % {"span": chart_text.span(labels), "count": len(points)},
+        [
+            chart_text.extremes(_("Pendapatan"), labels, income),
+            chart_text.extremes(_("Pengeluaran"), labels, expenses),
+            _(MSG_PROFIT_TOTAL) % {"total": format_rupiah(sum(income) - sum(expenses))},
+        ],
+    )

@@ -345,6 +345,7 @@ class KubeFinanceView(KubeScopedMixin, TemplateView):
             cells=cells,
             points=points,
             chart=charts.income_expenses_figure(points) if points else None,
+            chart_summary=charts.income_expenses_summary(points),
             loans=loans,
             loan_summary=selectors.loan_summary(loans, today),
             loan_limit=services.loan_limit(),

@@ -79,6 +79,7 @@ class Block:
     title: str
     table: Table
     figure: dict | None = None
+    summary: str = ""  # the figure's text alternative (charts.*_summary)
     note: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -138,6 +139,7 @@ def categories_block(params: DashboardParams, *, full: bool = False, built: dict
         title=_("KUBE per kategori"),
         table=table,
         figure=charts.category_change_figure(now, before, labels, titles=(before_title, now_title)),
+        summary=charts.category_change_summary(now, before, labels, titles=(before_title, now_title)),
         note=_("Kategori akhir dari penilaian terakhir pada atau sebelum tanggal itu; KUBE bubar tidak dihitung."),
         extra={"counts": now, "before": before},
     )
@@ -151,6 +153,7 @@ def kecamatan_block(params: DashboardParams, *, full: bool = False, built: dict 
         title=_("Kategori per kecamatan"),
         table=Table(columns=_category_columns(_("Kecamatan")), rows=body, total=total),
         figure=charts.stacked_categories_figure(rows, category_labels(), horizontal=True),
+        summary=charts.stacked_categories_summary(rows, category_labels()),
     )
 
 
@@ -165,6 +168,7 @@ def business_field_block(params: DashboardParams, *, full: bool = False, built: 
         title=_("Kategori per jenis usaha"),
         table=Table(columns=_category_columns(_("Jenis usaha")), rows=body, total=total),
         figure=charts.stacked_categories_figure(rows, category_labels(), horizontal=True),
+        summary=charts.stacked_categories_summary(rows, category_labels()),
     )
 
 
@@ -184,6 +188,7 @@ def years_block(params: DashboardParams, *, full: bool = False, built: dict | No
             rows=body,
         ),
         figure=charts.stacked_categories_figure(rows, labels) if rows else None,
+        summary=charts.stacked_categories_summary(rows, labels),
         note=_("Penilaian per 31 Desember setiap tahun."),
     )
 
@@ -217,6 +222,7 @@ def movements_block(params: DashboardParams, *, full: bool = False, built: dict 
             total=[_("Jumlah"), *(sum(row[i] for row in body) for i in range(1, len(CATEGORIES) + 2))],
         ),
         figure=charts.movement_figure(matrix, labels),
+        summary=charts.movement_summary(matrix),
         note=_("%(period)s; KUBE yang sudah dinilai pada kedua tanggal.") % {"period": _period_text(params)},
         extra={"up": up, "down": down},
     )
@@ -281,6 +287,7 @@ def money_block(params: DashboardParams, *, full: bool = False, built: dict | No
             total=[_("Jumlah"), *(sum(row[i] for row in body) for i in (1, 2, 3))],
         ),
         figure=charts.money_figure(rows),
+        summary=charts.money_summary(rows),
         note=_("Dari laporan bulanan yang diajukan dan terverifikasi."),
     )
 
@@ -307,6 +314,7 @@ def completeness_trend_block(params: DashboardParams, *, full: bool = False, bui
             rows=body,
         ),
         figure=charts.completeness_trend_figure(rows),
+        summary=charts.completeness_trend_summary(rows),
         note=_("Diharapkan: satu laporan dari setiap KUBE aktif yang sudah berdiri."),
     )
 
@@ -334,6 +342,7 @@ def completeness_facilitator_block(params: DashboardParams, *, full: bool = Fals
             total=[_("Jumlah"), total.expected, total.submitted, total.completeness, total.missing],
         ),
         figure=charts.completeness_facilitator_figure(rows, no_facilitator=nobody) if rows else None,
+        summary=charts.completeness_facilitator_summary(rows, no_facilitator=nobody),
     )
 
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kube_registry import chart_text
+
 from .selectors import CATEGORIES, CategoryRow, MonthMoney
 
 # One colour per category, everywhere: tumbuh amber, berkembang blue, mandiri green.
@@ -185,3 +187,89 @@ def completeness_facilitator_figure(rows: Sequence, *, no_facilitator: str) -> d
             height=max(220, 60 + 26 * len(rows)),
         ),
     }
+
+
+# --- Text alternatives: one sentence per figure, read after the block's title ---------------------
+
+MSG_CATEGORY_CHANGE = "%(category)s %(before)s menjadi %(now)s"
+MSG_COMPARED = "%(before)s dibanding %(now)s"
+MSG_TOTAL_PER_CATEGORY = "jumlah %(counts)s"
+MSG_MOST_GROUPS = "terbanyak %(label)s (%(count)s KUBE)"
+MSG_MOVEMENT = "naik kategori %(up)s KUBE, turun %(down)s KUBE, tetap %(same)s KUBE"
+MSG_LATEST_COMPLETENESS = "terakhir %(month)s: lengkap %(completeness)s, tepat waktu %(timeliness)s"
+MSG_COUNT_OF = "%(label)s %(count)s"
+
+
+def category_change_summary(now: dict[str, int], before: dict[str, int], labels: dict[str, str], *, titles) -> str:
+    before_title, now_title = titles
+    return chart_text.sentence(
+        _(MSG_COMPARED) % {"before": before_title, "now": now_title},
+        [
+            _(MSG_CATEGORY_CHANGE) % {"category": labels[c], "before": before.get(c, 0), "now": now.get(c, 0)}
+            for c in CATEGORIES
+        ],
+    )
+
+
+def stacked_categories_summary(rows: Sequence[CategoryRow], labels: dict[str, str]) -> str:
+    if not rows:
+        return chart_text.sentence(_("KUBE per kategori"), [])
+    totals = {c: sum(row.counts[c] for row in rows) for c in CATEGORIES}
+    busiest = max(rows, key=lambda row: sum(row.counts[c] for c in CATEGORIES))
+    counts = ", ".join(_(MSG_COUNT_OF) % {"label": labels[c], "count": totals[c]} for c in CATEGORIES)
+    return chart_text.sentence(
+        chart_text.span([row.label for row in rows]),
+        [
+            _(MSG_TOTAL_PER_CATEGORY) % {"counts": counts},
+            _(MSG_MOST_GROUPS) % {"label": busiest.label, "count": sum(busiest.counts[c] for c in CATEGORIES)},
+        ],
+    )
+
+
+def movement_summary(matrix: dict[tuple[str, str], int]) -> str:
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    moved = {"up": 0, "down": 0, "same": 0}
+    for (start, end), count in matrix.items():
+        if start not in rank or end not in rank:
+            continue
+        key = "up" if rank[end] > rank[start] else "down" if rank[end] < rank[start] else "same"
+        moved[key] += count
+    return chart_text.sentence(_("Perpindahan kategori"), [_(MSG_MOVEMENT) % moved])
+
+
+def money_summary(rows: Sequence[MonthMoney]) -> str:
+    months = [date_format(row.period, "M Y") for row in rows]
+    return chart_text.sentence(
+        chart_text.span(months) or _("Pendapatan dan IKS terkumpul"),
+        [
+            chart_text.extremes(_("Pendapatan"), months, [int(row.income) for row in rows]),
+            chart_text.extremes(_("IKS terkumpul"), months, [int(row.iks) for row in rows]),
+        ],
+    )
+
+
+def completeness_trend_summary(rows: Sequence) -> str:
+    months = [date_format(row.period, "M Y") for row in rows]
+    latest = rows[-1] if rows else None
+    return chart_text.sentence(
+        chart_text.span(months) or _("Kelengkapan laporan"),
+        [
+            _(MSG_LATEST_COMPLETENESS)
+            % {
+                "month": months[-1],
+                "completeness": chart_text.percent(latest.completeness),
+                "timeliness": chart_text.percent(latest.timeliness),
+            }
+            if latest
+            else "",
+            chart_text.extremes(_("Kelengkapan"), months, [row.completeness for row in rows], chart_text.percent),
+        ],
+    )
+
+
+def completeness_facilitator_summary(rows: Sequence, *, no_facilitator: str) -> str:
+    names = [row.facilitator_name if row.facilitator_id else no_facilitator for row in rows]
+    return chart_text.sentence(
+        _("Kelengkapan per pendamping"),
+        [chart_text.extremes(_("Kelengkapan"), names, [row.completeness for row in rows], chart_text.percent)],
+    )

@@ -138,6 +138,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form field tied to its error and help text; the first invalid field focused.
+FORM_RENDERER = "kube_registry.forms.AccessibleFormRenderer"
 
 # --- The product's own settings -------------------------------------------------
 # The city whose office runs this registry: its Kemendagri code picks the region
