@@ -46,13 +46,12 @@ from kube_registry.importing import (
     update_with_history,
 )
 from kube_registry.nik import normalize_id_number
-from kube_registry.values import format_rupiah
+from kube_registry.values import MSG_DATE_IN_FUTURE, format_rupiah
 
 from .models import Asset, Grant, GrantSource, Loan, MonthlyReport, Repayment, ReportStatus
 from .periods import month_start, period_label
 from .services import MAX_MEETINGS, loan_default_due_on, loan_limit, report_problems
 
-MSG_DATE_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_ROW_REPEATS = gettext_noop("Baris yang sama (kunci yang sama) sudah tercantum di baris {row}.")
 MSG_DISPOSED_BEFORE = gettext_noop("Tanggal dilepas tidak boleh sebelum tanggal perolehan ({date}).")
 MSG_PERIOD_FUTURE = gettext_noop("Periode {month} belum tiba.")
@@ -217,7 +216,7 @@ class BantuanSheet(_GroupSheet):
         kube = kube_ref_for_row(values, refs, ctx, errors)
         received_on = values.get("tanggal")
         if received_on and received_on > ctx.today:
-            errors.setdefault("tanggal", _(MSG_DATE_FUTURE))
+            errors.setdefault("tanggal", _(MSG_DATE_IN_FUTURE))
         plan = None
         if not errors and self._claim_key(
             (kube.no_registrasi, values["sumber"], received_on), number, errors, "tanggal"
@@ -266,7 +265,7 @@ class AsetSheet(_GroupSheet):
         acquired_on, disposed_on = values.get("tanggal_perolehan"), values.get("tanggal_dilepas")
         for column, day in (("tanggal_perolehan", acquired_on), ("tanggal_dilepas", disposed_on)):
             if day and day > ctx.today:
-                errors.setdefault(column, _(MSG_DATE_FUTURE))
+                errors.setdefault(column, _(MSG_DATE_IN_FUTURE))
         if acquired_on and disposed_on and disposed_on < acquired_on:
             errors.setdefault("tanggal_dilepas", _(MSG_DISPOSED_BEFORE).format(date=_day(acquired_on)))
         plan = None
@@ -511,7 +510,7 @@ class PinjamanSheet(_FinanceSheet):
         if amount is not None and amount <= 0:
             errors.setdefault("jumlah", _(MSG_AMOUNT_POSITIVE))
         if lent_on and lent_on > ctx.today:
-            errors.setdefault("tanggal", _(MSG_DATE_FUTURE))
+            errors.setdefault("tanggal", _(MSG_DATE_IN_FUTURE))
         stored = self.loans.get((nik, lent_on))
         membership = None
         if "nik" not in errors and lent_on and not errors.get("tanggal"):
@@ -555,7 +554,7 @@ class PinjamanSheet(_FinanceSheet):
         if repaid_on and repaid_on < lent_on:
             errors["tanggal_lunas"] = _(MSG_REPAID_BEFORE_LENT).format(date=_day(lent_on))
         if repaid_on and repaid_on > ctx.today:
-            errors["tanggal_lunas"] = _(MSG_DATE_FUTURE)
+            errors["tanggal_lunas"] = _(MSG_DATE_IN_FUTURE)
         if repaid > amount:
             errors["dibayar"] = _(MSG_REPAID_TOO_MUCH).format(paid=format_rupiah(repaid), amount=format_rupiah(amount))
         elif repaid < stored_repaid:

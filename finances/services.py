@@ -26,6 +26,7 @@ from kube_registry.values import format_rupiah
 from kube_registry.versioning import version_bump, version_check
 
 from .models import (
+    REPORT_MONEY_FIELDS,
     Asset,
     Grant,
     Loan,
@@ -82,28 +83,7 @@ MSG_LOAN_ALREADY_REPAID = gettext_noop("Pinjaman ini sudah lunas.")
 MSG_DUPLICATE = gettext_noop("Data yang sama sudah tercatat: {detail}")
 
 # The report's own fields a form or an import may set; the rest belong to the workflow.
-REPORT_FIELDS = (
-    "income",
-    "expenses",
-    "kept_in_cash",
-    "shared_to_members",
-    "iks_collected",
-    "cash_in_hand",
-    "cash_in_bank",
-    "meetings_held",
-    "attendance_percent",
-    "notes",
-    "problems",
-)
-REPORT_MONEY_FIELDS = (
-    "income",
-    "expenses",
-    "kept_in_cash",
-    "shared_to_members",
-    "iks_collected",
-    "cash_in_hand",
-    "cash_in_bank",
-)
+REPORT_FIELDS = (*REPORT_MONEY_FIELDS, "meetings_held", "attendance_percent", "notes", "problems")
 LINE_FIELDS = ("iks_paid", "meetings_attended")
 MAX_MEETINGS = 31
 
