@@ -45,22 +45,21 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import normalize_id_number
+from kube_registry.nik import MSG_NIK_SHAPE, nik_well_formed, normalize_id_number
 from kube_registry.values import MSG_DATE_IN_FUTURE, format_rupiah
 
 from .models import Asset, Grant, GrantSource, Loan, MonthlyReport, Repayment, ReportStatus
-from .periods import month_start, period_label
+from .periods import period_label
+from .rules import period_before_founding, period_not_yet
 from .services import MAX_MEETINGS, loan_default_due_on, loan_limit, report_problems
 
 MSG_ROW_REPEATS = gettext_noop("Baris yang sama (kunci yang sama) sudah tercantum di baris {row}.")
 MSG_DISPOSED_BEFORE = gettext_noop("Tanggal dilepas tidak boleh sebelum tanggal perolehan ({date}).")
 MSG_PERIOD_FUTURE = gettext_noop("Periode {month} belum tiba.")
-MSG_PERIOD_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; tidak ada laporan untuk {month}.")
 MSG_REPORT_FROM_APP = gettext_noop(
     "Laporan {month} sudah diisi melalui aplikasi (status: {status}); ubah laporan itu di aplikasi, bukan lewat impor."
 )
 MSG_REPORT_VERIFIED = gettext_noop("laporan sudah diverifikasi; buka kembali dulu")
-MSG_NIK_FORMAT = gettext_noop("NIK harus 16 digit angka.")
 MSG_NIK_UNKNOWN = gettext_noop("NIK {nik} tidak terdaftar sebagai anggota KUBE mana pun.")
 MSG_NOT_MEMBER_ON = gettext_noop("NIK {nik} bukan anggota KUBE mana pun pada tanggal pinjam {date}.")
 MSG_AMOUNT_POSITIVE = gettext_noop("Jumlah pinjaman harus lebih dari nol.")
@@ -357,15 +356,10 @@ class LaporanBulananSheet(_GroupSheet):
         values, errors = self.clean_row(row)
         kube = kube_ref_for_row(values, refs, ctx, errors)
         period = values.get("periode")
-        if period and period > month_start(ctx.today):
+        if period and period_not_yet(period, today=ctx.today):
             errors.setdefault("periode", _(MSG_PERIOD_FUTURE).format(month=period_label(period)))
-        elif period and kube and kube.founded_on and period < month_start(kube.founded_on):
-            errors.setdefault(
-                "periode",
-                _(MSG_PERIOD_BEFORE_FOUNDED).format(
-                    date=date_format(kube.founded_on, "j F Y"), month=period_label(period)
-                ),
-            )
+        elif period and kube and (message := period_before_founding(period, founded_on=kube.founded_on)):
+            errors.setdefault("periode", message)
         plan = None
         if not errors and self._claim_key((kube.no_registrasi, period), number, errors, "periode"):
             stored = self.stored.get((kube.pk, period)) if kube.pk else None
@@ -504,8 +498,8 @@ class PinjamanSheet(_FinanceSheet):
     def _plan_row(self, number: int, row: dict, ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
         nik = normalize_id_number(values.get("nik", ""))
-        if "nik" not in errors and not (nik.isdigit() and len(nik) == 16):
-            errors["nik"] = _(MSG_NIK_FORMAT)
+        if "nik" not in errors and not nik_well_formed(nik):
+            errors["nik"] = _(MSG_NIK_SHAPE)
         amount, lent_on = values.get("jumlah"), values.get("tanggal")
         if amount is not None and amount <= 0:
             errors.setdefault("jumlah", _(MSG_AMOUNT_POSITIVE))

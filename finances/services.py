@@ -37,6 +37,7 @@ from .models import (
     ReportStatus,
 )
 from .periods import add_months, month_start, period_label
+from .rules import period_before_founding, period_not_yet
 from .selectors import report_memberships
 
 MSG_CONFLICT = gettext_noop(
@@ -57,7 +58,6 @@ MSG_NOT_VERIFIED = gettext_noop("Hanya laporan terverifikasi yang dapat dibuka k
 MSG_COMMENT_REQUIRED = gettext_noop("Tuliskan apa yang perlu diperbaiki oleh pendamping.")
 MSG_REASON_REQUIRED = gettext_noop("Tuliskan alasan membuka kembali laporan yang sudah terverifikasi.")
 MSG_PERIOD_FUTURE = gettext_noop("Laporan untuk {month} belum dapat dibuat: bulannya belum tiba.")
-MSG_PERIOD_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; tidak ada laporan untuk {month}.")
 MSG_NEGATIVE = gettext_noop("{field} tidak boleh negatif.")
 MSG_DISTRIBUTED_TOO_MUCH = gettext_noop(
     "Disisihkan ke kas ({kept}) ditambah dibagikan ke anggota ({shared}) berjumlah {total}, melebihi laba "
@@ -182,17 +182,10 @@ def _conflict(report: MonthlyReport | None, *, is_new: bool) -> ValidationError:
 
 
 def _check_period(kube: Kube, period: dt.date) -> None:
-    today = timezone.localdate()
-    if period > month_start(today):
+    if period_not_yet(period, today=timezone.localdate()):
         raise ValidationError({"period": _(MSG_PERIOD_FUTURE).format(month=period_label(period))})
-    if period < month_start(kube.founded_on):
-        raise ValidationError(
-            {
-                "period": _(MSG_PERIOD_BEFORE_FOUNDED).format(
-                    date=date_format(kube.founded_on, "j F Y"), month=period_label(period)
-                )
-            }
-        )
+    if message := period_before_founding(period, founded_on=kube.founded_on):
+        raise ValidationError({"period": message})
 
 
 def _mark_submitted(report: MonthlyReport, actor) -> None:

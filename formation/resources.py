@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from groups.models import OFFICER_ROLES, AreaType, BusinessField, Kelurahan, Role, Sex
-from groups.resources import MSG_FACILITATOR_UNKNOWN, _code_key, _facilitators, _key_text, _region_key, _Regions
+from groups.resources import (
+    MSG_FACILITATOR_UNKNOWN,
+    MSG_KELURAHAN_UNKNOWN,
+    _code_key,
+    _facilitators,
+    _key_text,
+    _region_key,
+    _Regions,
+)
 from kube_registry.importing import (
     MSG_REQUIRED,
     BooleanWidget,
@@ -37,7 +45,7 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
+from kube_registry.nik import IdNumberError, nik_well_formed, normalize_id_number, parse_kk
 from kube_registry.values import MSG_DATE_IN_FUTURE
 
 from .models import (
@@ -53,7 +61,7 @@ from .models import (
     ProposerKind,
     Willingness,
 )
-from .rules import grant_half_filled, holds_one_place, in_future, nik_well_formed
+from .rules import grant_half_filled, holds_one_place, in_future
 
 MSG_NIK = gettext_noop("NIK harus 16 digit angka (tertulis “{value}”).")
 MSG_PROPOSAL_DIFFERS = gettext_noop("Usulan {code} di baris {row} bertuliskan “{other}”; data usulan harus sama.")
@@ -67,7 +75,6 @@ MSG_GRANT_TOGETHER = gettext_noop("Isi sumber_bantuan dan jumlah_bantuan bersama
 MSG_KELURAHAN_AMBIGUOUS = gettext_noop(
     "Nama kelurahan “{value}” dipakai lebih dari satu wilayah; tulis kode Kemendagri."
 )
-MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
 
 # Proposal columns -> Proposal fields (kelurahan and pendamping need a lookup).
 PROPOSAL_COLUMNS = {

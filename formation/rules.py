@@ -11,12 +11,6 @@ import datetime as dt
 from groups.models import OFFICER_ROLES
 
 
-def nik_well_formed(nik: str) -> bool:
-    """16 digits once spaces and dots are gone (`kube_registry.nik.normalize_id_number`);
-    the date inside is checked by the "NIK sah" eligibility check, not here."""
-    return nik.isdigit() and len(nik) == 16
-
-
 def in_future(day: dt.date | None, *, today: dt.date) -> bool:
     """A birth date or a proposal's date after today."""
     return bool(day) and day > today

@@ -26,7 +26,7 @@ from groups.services import (
     membership_add,
     nik_reachable_check,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.nik import MSG_NIK_SHAPE, IdNumberError, nik_well_formed, normalize_id_number, parse_kk, parse_nik
 from kube_registry.values import MSG_DATE_IN_FUTURE
 from kube_registry.versioning import version_bump, version_check
 
@@ -46,10 +46,9 @@ from .models import (
     Stage,
     Willingness,
 )
-from .rules import grant_half_filled, holds_one_place, in_future, nik_well_formed
+from .rules import grant_half_filled, holds_one_place, in_future
 from .selectors import proposal_review
 
-MSG_NIK_FORMAT = gettext_noop("NIK harus 16 digit angka.")
 MSG_NOT_EDITABLE = gettext_noop("Usulan berstatus {status} tidak dapat diubah.")
 MSG_NOT_SUBMITTED = gettext_noop("Hanya usulan yang berstatus diajukan yang dapat diputuskan (sekarang {status}).")
 MSG_NO_CANDIDATES = gettext_noop("Tambahkan calon anggota sebelum mengajukan usulan.")
@@ -134,7 +133,7 @@ def candidate_values_check(values: dict[str, Any]) -> dict[str, Any]:
     errors = {}
     nik = normalize_id_number(values.get("nik", ""))
     if not nik_well_formed(nik):
-        errors["nik"] = _(MSG_NIK_FORMAT)
+        errors["nik"] = _(MSG_NIK_SHAPE)
     values["nik"] = nik
     if values.get("kk"):
         try:
