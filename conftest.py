@@ -7,7 +7,20 @@ the factories' waiting families are), `other_facilitator` in Tanjung Laut.
 
 import pytest
 
-from tests.factories import AdminFactory, FacilitatorFactory, KubeFactory, OfficerFactory, work_area
+from tests.factories import (
+    ADMIN,
+    ANON,
+    FAC,
+    NOROLE,
+    OFFICER,
+    OTHER,
+    AdminFactory,
+    FacilitatorFactory,
+    KubeFactory,
+    OfficerFactory,
+    UserFactory,
+    work_area,
+)
 
 GUNTUNG = "64.74.01.1004"  # Bontang Utara
 TANJUNG_LAUT = "64.74.02.1001"  # Bontang Selatan
@@ -37,6 +50,19 @@ def other_facilitator(db):
 def kube(facilitator):
     """A group assigned to `facilitator` (and so not to `other_facilitator`)."""
     return KubeFactory(facilitator=facilitator, name="KUBE Mekar Uji")
+
+
+@pytest.fixture
+def personas(facilitator, other_facilitator, officer, admin_user):
+    """The access matrices' personas -> users (ANON: nobody signed in; NOROLE: a user with no role)."""
+    return {
+        ANON: None,
+        FAC: facilitator,
+        OTHER: other_facilitator,
+        OFFICER: officer,
+        ADMIN: admin_user,
+        NOROLE: UserFactory(username="tanpaperan"),
+    }
 
 
 @pytest.fixture

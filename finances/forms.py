@@ -14,7 +14,7 @@ from groups.models import Membership
 from kube_registry.values import parse_money, parse_period
 
 from .models import GrantSource, ProductKind
-from .services import MAX_MEETINGS, line_key
+from .services import MAX_MEETINGS, REPORT_FIELDS, line_key
 
 
 def format_money_input(value) -> str:
@@ -129,22 +129,7 @@ class MonthlyReportForm(forms.Form):
 
     def report_values(self) -> dict:
         data = self.cleaned_data
-        values = {
-            name: data.get(name)
-            for name in (
-                "income",
-                "expenses",
-                "kept_in_cash",
-                "shared_to_members",
-                "cash_in_hand",
-                "cash_in_bank",
-                "iks_collected",
-                "attendance_percent",
-                "notes",
-                "problems",
-            )
-            if name in self.fields
-        }
+        values = {name: data.get(name) for name in REPORT_FIELDS if name != "meetings_held" and name in self.fields}
         values["meetings_held"] = data.get("meetings_held") or 0
         return values
 
@@ -165,22 +150,7 @@ def report_initial(report, memberships) -> dict:
     """Initial form values from a stored report (or an empty one) and its lines."""
     if report is None:
         return {"version": 0, "meetings_held": 0}
-    initial = {
-        name: getattr(report, name)
-        for name in (
-            "income",
-            "expenses",
-            "kept_in_cash",
-            "shared_to_members",
-            "cash_in_hand",
-            "cash_in_bank",
-            "meetings_held",
-            "iks_collected",
-            "attendance_percent",
-            "notes",
-            "problems",
-        )
-    }
+    initial = {name: getattr(report, name) for name in REPORT_FIELDS}
     initial["version"] = report.version
     lines = {line.membership_id: line for line in report.member_lines.all()}
     for membership in memberships:

@@ -54,6 +54,18 @@ class MonthlyReportQuerySet(models.QuerySet):
         return self.filter(status__in=REPORTED_STATUSES)
 
 
+# A monthly report's amounts of money, none negative (the constraint, the service and the import).
+REPORT_MONEY_FIELDS = (
+    "income",
+    "expenses",
+    "kept_in_cash",
+    "shared_to_members",
+    "iks_collected",
+    "cash_in_hand",
+    "cash_in_bank",
+)
+
+
 class MonthlyReport(models.Model):
     kube = models.ForeignKey(Kube, on_delete=models.CASCADE, related_name="monthly_reports", verbose_name=_("KUBE"))
     period = models.DateField(_("bulan"), help_text=_("Tanggal 1 bulan laporan."))
@@ -112,16 +124,7 @@ class MonthlyReport(models.Model):
                 violation_error_message=_("Laporan bulan ini sudah ada untuk KUBE ini."),
             ),
             models.CheckConstraint(condition=Q(period__day=1), name="monthlyreport_period_first_of_month"),
-            non_negative(
-                "monthlyreport_money_not_negative",
-                "income",
-                "expenses",
-                "kept_in_cash",
-                "shared_to_members",
-                "iks_collected",
-                "cash_in_hand",
-                "cash_in_bank",
-            ),
+            non_negative("monthlyreport_money_not_negative", *REPORT_MONEY_FIELDS),
             models.CheckConstraint(
                 condition=Q(attendance_percent__isnull=True) | Q(attendance_percent__lte=100),
                 name="monthlyreport_attendance_at_most_100",

@@ -45,23 +45,21 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import normalize_id_number
-from kube_registry.values import format_rupiah
+from kube_registry.nik import MSG_NIK_SHAPE, nik_well_formed, normalize_id_number
+from kube_registry.values import MSG_DATE_IN_FUTURE, format_rupiah
 
 from .models import Asset, Grant, GrantSource, Loan, MonthlyReport, Repayment, ReportStatus
-from .periods import month_start, period_label
+from .periods import period_label
+from .rules import period_before_founding, period_not_yet
 from .services import MAX_MEETINGS, loan_default_due_on, loan_limit, report_problems
 
-MSG_DATE_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_ROW_REPEATS = gettext_noop("Baris yang sama (kunci yang sama) sudah tercantum di baris {row}.")
 MSG_DISPOSED_BEFORE = gettext_noop("Tanggal dilepas tidak boleh sebelum tanggal perolehan ({date}).")
 MSG_PERIOD_FUTURE = gettext_noop("Periode {month} belum tiba.")
-MSG_PERIOD_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; tidak ada laporan untuk {month}.")
 MSG_REPORT_FROM_APP = gettext_noop(
     "Laporan {month} sudah diisi melalui aplikasi (status: {status}); ubah laporan itu di aplikasi, bukan lewat impor."
 )
 MSG_REPORT_VERIFIED = gettext_noop("laporan sudah diverifikasi; buka kembali dulu")
-MSG_NIK_FORMAT = gettext_noop("NIK harus 16 digit angka.")
 MSG_NIK_UNKNOWN = gettext_noop("NIK {nik} tidak terdaftar sebagai anggota KUBE mana pun.")
 MSG_NOT_MEMBER_ON = gettext_noop("NIK {nik} bukan anggota KUBE mana pun pada tanggal pinjam {date}.")
 MSG_AMOUNT_POSITIVE = gettext_noop("Jumlah pinjaman harus lebih dari nol.")
@@ -217,7 +215,7 @@ class BantuanSheet(_GroupSheet):
         kube = kube_ref_for_row(values, refs, ctx, errors)
         received_on = values.get("tanggal")
         if received_on and received_on > ctx.today:
-            errors.setdefault("tanggal", _(MSG_DATE_FUTURE))
+            errors.setdefault("tanggal", _(MSG_DATE_IN_FUTURE))
         plan = None
         if not errors and self._claim_key(
             (kube.no_registrasi, values["sumber"], received_on), number, errors, "tanggal"
@@ -266,7 +264,7 @@ class AsetSheet(_GroupSheet):
         acquired_on, disposed_on = values.get("tanggal_perolehan"), values.get("tanggal_dilepas")
         for column, day in (("tanggal_perolehan", acquired_on), ("tanggal_dilepas", disposed_on)):
             if day and day > ctx.today:
-                errors.setdefault(column, _(MSG_DATE_FUTURE))
+                errors.setdefault(column, _(MSG_DATE_IN_FUTURE))
         if acquired_on and disposed_on and disposed_on < acquired_on:
             errors.setdefault("tanggal_dilepas", _(MSG_DISPOSED_BEFORE).format(date=_day(acquired_on)))
         plan = None
@@ -358,15 +356,10 @@ class LaporanBulananSheet(_GroupSheet):
         values, errors = self.clean_row(row)
         kube = kube_ref_for_row(values, refs, ctx, errors)
         period = values.get("periode")
-        if period and period > month_start(ctx.today):
+        if period and period_not_yet(period, today=ctx.today):
             errors.setdefault("periode", _(MSG_PERIOD_FUTURE).format(month=period_label(period)))
-        elif period and kube and kube.founded_on and period < month_start(kube.founded_on):
-            errors.setdefault(
-                "periode",
-                _(MSG_PERIOD_BEFORE_FOUNDED).format(
-                    date=date_format(kube.founded_on, "j F Y"), month=period_label(period)
-                ),
-            )
+        elif period and kube and (message := period_before_founding(period, founded_on=kube.founded_on)):
+            errors.setdefault("periode", message)
         plan = None
         if not errors and self._claim_key((kube.no_registrasi, period), number, errors, "periode"):
             stored = self.stored.get((kube.pk, period)) if kube.pk else None
@@ -505,13 +498,13 @@ class PinjamanSheet(_FinanceSheet):
     def _plan_row(self, number: int, row: dict, ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
         nik = normalize_id_number(values.get("nik", ""))
-        if "nik" not in errors and not (nik.isdigit() and len(nik) == 16):
-            errors["nik"] = _(MSG_NIK_FORMAT)
+        if "nik" not in errors and not nik_well_formed(nik):
+            errors["nik"] = _(MSG_NIK_SHAPE)
         amount, lent_on = values.get("jumlah"), values.get("tanggal")
         if amount is not None and amount <= 0:
             errors.setdefault("jumlah", _(MSG_AMOUNT_POSITIVE))
         if lent_on and lent_on > ctx.today:
-            errors.setdefault("tanggal", _(MSG_DATE_FUTURE))
+            errors.setdefault("tanggal", _(MSG_DATE_IN_FUTURE))
         stored = self.loans.get((nik, lent_on))
         membership = None
         if "nik" not in errors and lent_on and not errors.get("tanggal"):
@@ -555,7 +548,7 @@ class PinjamanSheet(_FinanceSheet):
         if repaid_on and repaid_on < lent_on:
             errors["tanggal_lunas"] = _(MSG_REPAID_BEFORE_LENT).format(date=_day(lent_on))
         if repaid_on and repaid_on > ctx.today:
-            errors["tanggal_lunas"] = _(MSG_DATE_FUTURE)
+            errors["tanggal_lunas"] = _(MSG_DATE_IN_FUTURE)
         if repaid > amount:
             errors["dibayar"] = _(MSG_REPAID_TOO_MUCH).format(paid=format_rupiah(repaid), amount=format_rupiah(amount))
         elif repaid < stored_repaid:

@@ -26,6 +26,7 @@ from kube_registry.values import format_rupiah
 from kube_registry.versioning import version_bump, version_check
 
 from .models import (
+    REPORT_MONEY_FIELDS,
     Asset,
     Grant,
     Loan,
@@ -36,6 +37,7 @@ from .models import (
     ReportStatus,
 )
 from .periods import add_months, month_start, period_label
+from .rules import period_before_founding, period_not_yet
 from .selectors import report_memberships
 
 MSG_CONFLICT = gettext_noop(
@@ -56,7 +58,6 @@ MSG_NOT_VERIFIED = gettext_noop("Hanya laporan terverifikasi yang dapat dibuka k
 MSG_COMMENT_REQUIRED = gettext_noop("Tuliskan apa yang perlu diperbaiki oleh pendamping.")
 MSG_REASON_REQUIRED = gettext_noop("Tuliskan alasan membuka kembali laporan yang sudah terverifikasi.")
 MSG_PERIOD_FUTURE = gettext_noop("Laporan untuk {month} belum dapat dibuat: bulannya belum tiba.")
-MSG_PERIOD_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; tidak ada laporan untuk {month}.")
 MSG_NEGATIVE = gettext_noop("{field} tidak boleh negatif.")
 MSG_DISTRIBUTED_TOO_MUCH = gettext_noop(
     "Disisihkan ke kas ({kept}) ditambah dibagikan ke anggota ({shared}) berjumlah {total}, melebihi laba "
@@ -82,28 +83,7 @@ MSG_LOAN_ALREADY_REPAID = gettext_noop("Pinjaman ini sudah lunas.")
 MSG_DUPLICATE = gettext_noop("Data yang sama sudah tercatat: {detail}")
 
 # The report's own fields a form or an import may set; the rest belong to the workflow.
-REPORT_FIELDS = (
-    "income",
-    "expenses",
-    "kept_in_cash",
-    "shared_to_members",
-    "iks_collected",
-    "cash_in_hand",
-    "cash_in_bank",
-    "meetings_held",
-    "attendance_percent",
-    "notes",
-    "problems",
-)
-REPORT_MONEY_FIELDS = (
-    "income",
-    "expenses",
-    "kept_in_cash",
-    "shared_to_members",
-    "iks_collected",
-    "cash_in_hand",
-    "cash_in_bank",
-)
+REPORT_FIELDS = (*REPORT_MONEY_FIELDS, "meetings_held", "attendance_percent", "notes", "problems")
 LINE_FIELDS = ("iks_paid", "meetings_attended")
 MAX_MEETINGS = 31
 
@@ -202,17 +182,10 @@ def _conflict(report: MonthlyReport | None, *, is_new: bool) -> ValidationError:
 
 
 def _check_period(kube: Kube, period: dt.date) -> None:
-    today = timezone.localdate()
-    if period > month_start(today):
+    if period_not_yet(period, today=timezone.localdate()):
         raise ValidationError({"period": _(MSG_PERIOD_FUTURE).format(month=period_label(period))})
-    if period < month_start(kube.founded_on):
-        raise ValidationError(
-            {
-                "period": _(MSG_PERIOD_BEFORE_FOUNDED).format(
-                    date=date_format(kube.founded_on, "j F Y"), month=period_label(period)
-                )
-            }
-        )
+    if message := period_before_founding(period, founded_on=kube.founded_on):
+        raise ValidationError({"period": message})
 
 
 def _mark_submitted(report: MonthlyReport, actor) -> None:

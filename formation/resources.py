@@ -21,8 +21,16 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from groups.models import AreaType, BusinessField, Kelurahan, Role, Sex
-from groups.resources import MSG_FACILITATOR_UNKNOWN, _code_key, _facilitators, _key_text, _region_key, _Regions
+from groups.models import OFFICER_ROLES, AreaType, BusinessField, Kelurahan, Role, Sex
+from groups.resources import (
+    MSG_FACILITATOR_UNKNOWN,
+    MSG_KELURAHAN_UNKNOWN,
+    _code_key,
+    _facilitators,
+    _key_text,
+    _region_key,
+    _Regions,
+)
 from kube_registry.importing import (
     MSG_REQUIRED,
     BooleanWidget,
@@ -37,7 +45,8 @@ from kube_registry.importing import (
     insert_with_history,
     update_with_history,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk
+from kube_registry.nik import IdNumberError, nik_well_formed, normalize_id_number, parse_kk
+from kube_registry.values import MSG_DATE_IN_FUTURE
 
 from .models import (
     EDITABLE_STATUSES,
@@ -52,6 +61,7 @@ from .models import (
     ProposerKind,
     Willingness,
 )
+from .rules import grant_half_filled, holds_one_place, in_future
 
 MSG_NIK = gettext_noop("NIK harus 16 digit angka (tertulis “{value}”).")
 MSG_PROPOSAL_DIFFERS = gettext_noop("Usulan {code} di baris {row} bertuliskan “{other}”; data usulan harus sama.")
@@ -61,12 +71,10 @@ MSG_IN_OTHER_PROPOSAL = gettext_noop("Keluarga ini sudah tercantum dalam usulan 
 MSG_ROLE_TWICE = gettext_noop("Usulan {code} sudah memiliki {role}: {name}.")
 MSG_LOCKED = gettext_noop("Usulan {code} berstatus {status}; tidak dapat diubah lewat impor.")
 MSG_NOT_WAITING = gettext_noop("{name} sudah menjadi anggota KUBE atau mundur; tidak dapat diusulkan.")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_GRANT_TOGETHER = gettext_noop("Isi sumber_bantuan dan jumlah_bantuan bersama-sama.")
 MSG_KELURAHAN_AMBIGUOUS = gettext_noop(
     "Nama kelurahan “{value}” dipakai lebih dari satu wilayah; tulis kode Kemendagri."
 )
-MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
 
 # Proposal columns -> Proposal fields (kelurahan and pendamping need a lookup).
 PROPOSAL_COLUMNS = {
@@ -239,7 +247,7 @@ class UsulanSheet(Sheet):
             self.open_entries[nik] = (code, pk, role)
         self.stored_roles: dict[str, dict[str, str]] = defaultdict(dict)  # code -> role -> name
         for code, role, name, nik in ProposalCandidate.objects.filter(
-            proposal__code__in=codes, role__in=["ketua", "sekretaris", "bendahara"]
+            proposal__code__in=codes, role__in=OFFICER_ROLES
         ).values_list("proposal__code", "role", "candidate__name", "candidate__nik"):
             self.stored_roles[code][role] = f"{name}\x00{nik}"
         self.proposals: dict[str, _ProposalPlan] = {}
@@ -270,7 +278,7 @@ class UsulanSheet(Sheet):
             kelurahan, region_errors = self.regions.resolve(values["kecamatan"], values["kelurahan"])
             errors.update(region_errors)
         nik = normalize_id_number(values.get("nik", ""))
-        if "nik" not in errors and not (nik.isdigit() and len(nik) == 16):
+        if "nik" not in errors and not nik_well_formed(nik):
             errors["nik"] = _(MSG_NIK).format(value=values.get("nik", ""))
         candidate_values: dict[str, Any] = {}
         for column, name in CANDIDATE_COLUMNS.items():
@@ -281,7 +289,7 @@ class UsulanSheet(Sheet):
                 candidate_values["kk"], _warnings = parse_kk(candidate_values["kk"])
             except IdNumberError as exc:
                 errors["no_kk"] = str(exc)
-        if candidate_values.get("birth_on") and candidate_values["birth_on"] > ctx.today:
+        if in_future(candidate_values.get("birth_on"), today=ctx.today):
             errors["tanggal_lahir"] = _(MSG_DATE_IN_FUTURE)
         home = kelurahan
         if values.get("kelurahan_calon"):
@@ -343,12 +351,12 @@ class UsulanSheet(Sheet):
             for column in PROPOSAL_REQUIRED:
                 if PROPOSAL_COLUMNS[column] not in given and column not in errors:
                     errors[column] = _(MSG_REQUIRED)
-        if given.get("proposed_on") and given["proposed_on"] > ctx.today:
+        if in_future(given.get("proposed_on"), today=ctx.today):
             errors["tanggal_usulan"] = _(MSG_DATE_IN_FUTURE)
         merged = (
             {k: stored[k] for k in (*PROPOSAL_COLUMNS.values(), "kelurahan_id", "facilitator_id")} if stored else {}
         ) | given
-        if bool(merged.get("grant_source")) != (merged.get("grant_amount") is not None):
+        if grant_half_filled(merged.get("grant_source"), merged.get("grant_amount")):
             errors["jumlah_bantuan"] = _(MSG_GRANT_TOGETHER)
         plan = _ProposalPlan(code=code, row=number, values=given)
         if stored is not None:
@@ -388,7 +396,7 @@ class UsulanSheet(Sheet):
                 code=proposal.code, status=ProposalStatus(proposal.status).label.lower()
             )
             return None
-        if role in ("ketua", "sekretaris", "bendahara") and plan.entry_role != role:
+        if holds_one_place(role) and plan.entry_role != role:
             holder = proposal.roles.get(role)
             stored_holder = self.stored_roles[proposal.code].get(role)
             if holder is not None:

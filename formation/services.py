@@ -26,7 +26,8 @@ from groups.services import (
     membership_add,
     nik_reachable_check,
 )
-from kube_registry.nik import IdNumberError, normalize_id_number, parse_kk, parse_nik
+from kube_registry.nik import MSG_NIK_SHAPE, IdNumberError, nik_well_formed, normalize_id_number, parse_kk, parse_nik
+from kube_registry.values import MSG_DATE_IN_FUTURE
 from kube_registry.versioning import version_bump, version_check
 
 from .models import (
@@ -45,9 +46,9 @@ from .models import (
     Stage,
     Willingness,
 )
+from .rules import grant_half_filled, holds_one_place, in_future
 from .selectors import proposal_review
 
-MSG_NIK_FORMAT = gettext_noop("NIK harus 16 digit angka.")
 MSG_NOT_EDITABLE = gettext_noop("Usulan berstatus {status} tidak dapat diubah.")
 MSG_NOT_SUBMITTED = gettext_noop("Hanya usulan yang berstatus diajukan yang dapat diputuskan (sekarang {status}).")
 MSG_NO_CANDIDATES = gettext_noop("Tambahkan calon anggota sebelum mengajukan usulan.")
@@ -60,7 +61,6 @@ MSG_EXCEPTION_REQUIRED = gettext_noop(
     "{count} pemeriksaan tidak terpenuhi. Tuliskan alasan pengecualian untuk menyetujui usulan ini."
 )
 MSG_BLOCKING = gettext_noop("Usulan tidak dapat disetujui: {name} — {reason}")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_GRANT_TOGETHER = gettext_noop("Isi sumber dan jumlah bantuan modal bersama-sama, atau kosongkan keduanya.")
 MSG_STAGE_ORDER = gettext_noop("Tahap {stage} tidak boleh dimulai {relation} tahap {other} ({date}).")
 MSG_BEFORE = gettext_noop("sebelum")
@@ -132,8 +132,8 @@ def candidate_values_check(values: dict[str, Any]) -> dict[str, Any]:
     its embedded date is wrong, so the "NIK sah" check can show why."""
     errors = {}
     nik = normalize_id_number(values.get("nik", ""))
-    if not (nik.isdigit() and len(nik) == 16):
-        errors["nik"] = _(MSG_NIK_FORMAT)
+    if not nik_well_formed(nik):
+        errors["nik"] = _(MSG_NIK_SHAPE)
     values["nik"] = nik
     if values.get("kk"):
         try:
@@ -145,7 +145,7 @@ def candidate_values_check(values: dict[str, Any]) -> dict[str, Any]:
             values["birth_on"] = parse_nik(nik, today=timezone.localdate()).birth_on
         except IdNumberError:
             pass
-    if values.get("birth_on") and values["birth_on"] > timezone.localdate():
+    if in_future(values.get("birth_on"), today=timezone.localdate()):
         errors["birth_on"] = _(MSG_DATE_IN_FUTURE)
     if errors:
         raise ValidationError(errors)
@@ -245,9 +245,9 @@ def proposal_code_next(*, year: int) -> str:
 
 def proposal_values_check(values: dict[str, Any]) -> None:
     errors = {}
-    if values.get("proposed_on") and values["proposed_on"] > timezone.localdate():
+    if in_future(values.get("proposed_on"), today=timezone.localdate()):
         errors["proposed_on"] = _(MSG_DATE_IN_FUTURE)
-    if bool(values.get("grant_source")) != (values.get("grant_amount") is not None):
+    if grant_half_filled(values.get("grant_source"), values.get("grant_amount")):
         errors["grant_amount"] = _(MSG_GRANT_TOGETHER)
     if errors:
         raise ValidationError(errors)
@@ -325,7 +325,7 @@ def proposal_candidate_add(*, actor, proposal: Proposal, candidate: Candidate, r
         if other.proposal_id == proposal.pk:
             raise ValidationError({"nik": _(MSG_ALREADY_IN).format(name=candidate.name)})
         raise ValidationError({"nik": _(MSG_IN_OTHER_PROPOSAL).format(name=candidate.name, code=other.proposal.code)})
-    if role != Role.ANGGOTA:
+    if holds_one_place(role):
         holder = proposal.entries.filter(role=role).select_related("candidate").first()
         if holder is not None:
             raise ValidationError(

@@ -12,6 +12,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kube_registry.values import MSG_DATE_IN_FUTURE
+
 from .models import OFFICER_ROLES, Role
 
 MSG_ACTIVE_ELSEWHERE = gettext_noop(
@@ -22,7 +24,6 @@ MSG_ROLE_TAKEN = gettext_noop(
 )
 MSG_LEFT_BEFORE_JOINED = gettext_noop("Tanggal keluar tidak boleh sebelum tanggal masuk ({date}).")
 MSG_JOINED_BEFORE_FOUNDED = gettext_noop("Tanggal masuk tidak boleh sebelum KUBE berdiri ({date}).")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_LEFT_NEEDS_REASON = gettext_noop("Isi alasan_keluar bila tanggal_keluar diisi.")
 MSG_REASON_NEEDS_DATE = gettext_noop("Isi tanggal_keluar bila alasan_keluar diisi.")
 

@@ -3,14 +3,8 @@ from django.contrib import admin
 from .models import ExportRecord
 
 
-@admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
-    """Read-only: an audit trail is not edited, not even by admins."""
-
-    list_display = ("created_at", "actor", "source", "what", "file_format", "is_unmasked", "group_count")
-    list_filter = ("source", "is_unmasked", "file_format", "what")
-    search_fields = ("actor", "what")
-    date_hierarchy = "created_at"
+class ReadOnlyAdminMixin:
+    """A record nobody edits in the admin, not even admins: an audit trail."""
 
     def has_add_permission(self, request):
         return False
@@ -20,3 +14,13 @@ class ExportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: an audit trail is not edited, not even by admins."""
+
+    list_display = ("created_at", "actor", "source", "what", "file_format", "is_unmasked", "group_count")
+    list_filter = ("source", "is_unmasked", "file_format", "what")
+    search_fields = ("actor", "what")
+    date_hierarchy = "created_at"

@@ -23,9 +23,11 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 
 from kube_registry.masking import present_personal
 from kube_registry.values import escape_csv_cell
@@ -203,3 +205,19 @@ def write_sheet_csv(sheet: ExportSheet, kubes, output: IO[str], *, can_see_perso
 
 def sheet_csv_bytes(sheet: ExportSheet, kubes, *, can_see_personal_data: bool) -> bytes:
     return csv_bytes(sheet.header, sheet.rows(kubes, can_see_personal_data=can_see_personal_data))
+
+
+# --- The export commands (export_registry, export_partnerships) ----------------------------
+
+MSG_EXPORT_DONE = gettext_noop("Ekspor selesai ke {path}")
+
+
+def add_output_arguments(parser) -> None:
+    """`--output FILE [--format xlsx|csv]`."""
+    parser.add_argument("--output", required=True, help="file to write")
+    parser.add_argument("--format", choices=["xlsx", "csv"], help="default: from the file name's extension, else xlsx")
+
+
+def output_format(path: Path, chosen: str | None) -> str:
+    """The format asked for, else the file name's: .csv is CSV, anything else .xlsx."""
+    return chosen or ("csv" if path.suffix.lower() == ".csv" else "xlsx")

@@ -28,6 +28,7 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 
 MSG_LENGTH = gettext_noop("{label} harus 16 digit angka (tertulis {count} digit).")
 MSG_NOT_DIGITS = gettext_noop("{label} hanya boleh berisi angka.")
+MSG_NIK_SHAPE = gettext_noop("NIK harus 16 digit angka.")
 
 
 class IdNumberError(ValueError):
@@ -51,6 +52,12 @@ def normalize_id_number(raw: object) -> str:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return _SEPARATORS.sub("", str(raw).strip())
+
+
+def nik_well_formed(nik: str) -> bool:
+    """16 digits (after `normalize_id_number`), whatever they say: where the record is
+    kept even when the date or region inside is wrong, so a later check can show why."""
+    return nik.isdigit() and len(nik) == 16
 
 
 def _check_digits(number: str, label: str) -> None:

@@ -290,7 +290,32 @@ def _greater_than(value: bytes, low: str, high: str) -> bytes:
     return b"(?:" + b"|".join(alternatives) + b")"
 
 
-class XlsxSheetScanner:
+class _TagStream:
+    """XML fed in chunks, read a whole number of tags at a time: what follows a chunk's
+    last `<` waits for the next chunk (or `_flush`)."""
+
+    carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk
+        cut = data.rfind(b"<")
+        if cut < 0:
+            self.carry = b""
+            return
+        if len(data) - cut > CHUNK:
+            raise ValueError("tag too long")
+        self.carry = data[cut:]
+        self._read(data[:cut])
+
+    def _flush(self) -> None:
+        if self.carry:
+            self._read(self.carry)
+
+    def _read(self, data: bytes) -> None:
+        raise NotImplementedError
+
+
+class XlsxSheetScanner(_TagStream):
     """The dense extent of one worksheet part, from its cells' references.
 
     Fast path: every cell written `<c r="A1"` (Excel, LibreOffice, openpyxl and our own
@@ -316,20 +341,8 @@ class XlsxSheetScanner:
         self.column = 0
 
     def extent(self) -> tuple[int, int]:
-        if self.carry:
-            self._read(self.carry)
+        self._flush()
         return self.rows, self.columns
-
-    def feed(self, chunk: bytes) -> None:
-        data = self.carry + chunk
-        cut = data.rfind(b"<")
-        if cut < 0:
-            self.carry = b""
-            return
-        if len(data) - cut > CHUNK:
-            raise ValueError("tag too long")
-        self.carry = data[cut:]
-        self._read(data[:cut])
 
     def _read(self, data: bytes) -> None:
         if self.ODD_CELL.search(data) or self.PREFIXED.search(data):
@@ -377,7 +390,7 @@ def _column_letters(number: int) -> bytes:
     return letters or b"A"
 
 
-class OdsScanner:
+class OdsScanner(_TagStream):
     """The extent of each table in an .ods `content.xml`, counting repeated rows and cells.
 
     python-calamine drops repeated *empty* rows and cells (LibreOffice writes a million
@@ -398,20 +411,8 @@ class OdsScanner:
         self.column = self.row_width = 0
 
     def extents(self) -> dict[str, tuple[int, int]]:
-        if self.carry:
-            self._read(self.carry)
+        self._flush()
         return self.tables
-
-    def feed(self, chunk: bytes) -> None:
-        data = self.carry + chunk
-        cut = data.rfind(b"<")
-        if cut < 0:
-            self.carry = b""
-            return
-        if len(data) - cut > CHUNK:
-            raise ValueError("tag too long")
-        self.carry = data[cut:]
-        self._read(data[:cut])
 
     def _read(self, data: bytes) -> None:
         for closing, tag, attributes, empty in self.TAG.findall(data):

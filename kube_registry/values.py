@@ -23,6 +23,8 @@ MSG_DATE_UNREADABLE = gettext_noop(
 MSG_DATE_IMPOSSIBLE = gettext_noop("Tanggal tidak ada di kalender: “{value}”.")
 MSG_DATE_YEAR = gettext_noop("Tahun pada tanggal “{value}” tidak masuk akal (harus antara 1900 dan 2100).")
 MSG_BOOL_UNREADABLE = gettext_noop("Isi dengan ya atau tidak (tertulis “{value}”).")
+# A date a record cannot have yet (a member joining, a partnership starting, a family born...).
+MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 MSG_PERIOD_UNREADABLE = gettext_noop("Periode tidak terbaca: “{value}”. Tulis tahun-bulan, misalnya 2024-03.")
 
 # Multipliers people write after an amount: "Rp 1,5 juta", "2 jt", "Rp 10 ribu".

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Partner, PartnerMerge, Partnership, partner_name_clean, partner_name_key
+from kube_registry.admin import ReadOnlyAdminMixin
+
+from .models import FORM_FIELDS, Partner, PartnerMerge, Partnership, partner_name_clean, partner_name_key
 from .services import partner_name_check
 
 
@@ -64,14 +66,7 @@ class PartnerAdmin(SimpleHistoryAdmin):
 @admin.register(Partnership)
 class PartnershipAdmin(SimpleHistoryAdmin):
     list_display = ("kube", "partner", "forms_display", "started_on", "ended_on")
-    list_filter = (
-        "partner__kind",
-        "has_konsultasi_teknis",
-        "has_koordinasi",
-        "has_pendampingan",
-        "has_permodalan",
-        "has_pemasaran",
-    )
+    list_filter = ("partner__kind", *FORM_FIELDS.values())
     search_fields = ("kube__name", "kube__no_registrasi", "partner__name")
     list_select_related = ("kube", "partner")
     autocomplete_fields = ("kube", "partner")
@@ -83,16 +78,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerMerge)
-class PartnerMergeAdmin(admin.ModelAdmin):
+class PartnerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("removed_name", "kept", "partnerships_moved", "partnerships_combined", "merged_by", "merged_at")
     list_select_related = ("kept", "merged_by")
     search_fields = ("removed_name", "kept__name")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groups.forms import DateInput
 from groups.models import Kecamatan
+from kube_registry.values import MSG_DATE_IN_FUTURE
 
 from .models import Partner, PartnerKind, Partnership, PartnershipForm
 from .selectors import partner_choices
@@ -142,5 +143,5 @@ class CityFilterForm(forms.Form):
     def clean_day(self):
         day = self.cleaned_data.get("day")
         if day and day > timezone.localdate():
-            raise ValidationError(_("Tanggal tidak boleh di masa depan."))
+            raise ValidationError(_(MSG_DATE_IN_FUTURE))
         return day

@@ -1,8 +1,10 @@
 """Partner institutions, the partnerships of each group with them, and partner merges."""
 
 import datetime as dt
+import operator
 import re
 import unicodedata
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -134,11 +136,7 @@ class Partnership(models.Model):
                 violation_error_message=_("Tanggal selesai tidak boleh sebelum tanggal mulai."),
             ),
             models.CheckConstraint(
-                condition=Q(has_konsultasi_teknis=True)
-                | Q(has_koordinasi=True)
-                | Q(has_pendampingan=True)
-                | Q(has_permodalan=True)
-                | Q(has_pemasaran=True),
+                condition=reduce(operator.or_, (Q(**{field: True}) for field in FORM_FIELDS.values())),
                 name="partnership_has_a_form",
                 violation_error_message=_("Pilih minimal satu bentuk kemitraan."),
             ),

@@ -6,9 +6,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kube_registry.values import MSG_DATE_IN_FUTURE
+
 MSG_ENDED_BEFORE_STARTED = gettext_noop("Tanggal selesai tidak boleh sebelum tanggal mulai ({date}).")
 MSG_STARTED_BEFORE_FOUNDED = gettext_noop("Tanggal mulai tidak boleh sebelum KUBE berdiri ({date}).")
-MSG_DATE_IN_FUTURE = gettext_noop("Tanggal tidak boleh di masa depan.")
 
 
 def _day(day: dt.date) -> str:

@@ -10,6 +10,8 @@ from groups.models import BusinessField, FacilitatorArea, Kelurahan, Kube, Membe
 from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OFFICER
 
 TEST_PASSWORD = "rahasia-uji-123"
+# Who asks, in the access matrices (the `personas` fixture of conftest.py maps them to users).
+ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
 
 
 def make_nik(*, sex: str = Sex.MALE, birth_on: dt.date = dt.date(1980, 5, 17), serial: int = 1, region="647401") -> str:

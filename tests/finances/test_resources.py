@@ -14,6 +14,7 @@ from groups.models import Sex
 from pages.workbook import import_workbook, workbook_template
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 from tests.finances.factories import LoanFactory, MonthlyReportFactory, RepaymentFactory
+from tests.workbooks import workbook_buffer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +47,8 @@ def frozen_today():
         yield
 
 
-def workbook(sheets: dict[str, list[list]]) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
 def run(sheets: dict[str, list[list]], *, actor=None, dry_run=False):
-    return import_workbook(workbook(sheets), filename="keuangan.xlsx", actor=actor, dry_run=dry_run)
+    return import_workbook(workbook_buffer(sheets), filename="keuangan.xlsx", actor=actor, dry_run=dry_run)
 
 
 def errors_of(result) -> list[str]:

@@ -7,10 +7,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from finances.models import MonthlyReport, ReportStatus
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ADMIN, ANON, FAC, NOROLE, OFFICER, OTHER, MembershipFactory
 from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, MonthlyReportFactory, ProductFactory
-
-ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
 
 # A group's page: whoever may not see the group gets 404 (before any 403), so a 403 never
 # confirms that another's group exists.
@@ -42,18 +40,6 @@ MATRIX = {
 def frozen_today():
     with freeze_time("2024-04-05 09:00:00+08:00"):
         yield
-
-
-@pytest.fixture
-def personas(facilitator, other_facilitator, officer, admin_user, db):
-    return {
-        ANON: None,
-        FAC: facilitator,
-        OTHER: other_facilitator,
-        OFFICER: officer,
-        ADMIN: admin_user,
-        NOROLE: UserFactory(username="tanpaperan"),
-    }
 
 
 def url_for(name, kube):

@@ -11,6 +11,7 @@ from formation.exports import usulan_columns, usulan_xlsx_bytes
 from formation.models import Candidate, Proposal, ProposalStatus, Willingness
 from pages.workbook import IMPORT_SHEETS, import_workbook, workbook_template
 from tests.factories import make_nik
+from tests.workbooks import workbook_buffer
 
 from .factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
 
@@ -71,15 +72,7 @@ def family(code: str, serial: int, **cells) -> list:
 
 
 def workbook(rows: list[list], header=HEADER) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "usulan"
-    for row in [header, *rows]:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return workbook_buffer({"usulan": [header, *rows]})
 
 
 def run(rows, **kwargs):

@@ -10,24 +10,11 @@ from formation.models import Candidate, Proposal, ProposalStatus, Stage
 from formation.panels import REPLACEMENT_PANEL
 from formation.services import stage_record
 from groups.models import LeaveReason
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import ADMIN, ANON, FAC, NOROLE, OFFICER, OTHER, MembershipFactory
 
 from .factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory, kelurahan, proposal_with
 
 pytestmark = pytest.mark.django_db
-ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
-
-
-@pytest.fixture
-def personas(facilitator, other_facilitator, officer, admin_user):
-    return {
-        ANON: None,
-        FAC: facilitator,
-        OTHER: other_facilitator,
-        OFFICER: officer,
-        ADMIN: admin_user,
-        NOROLE: UserFactory(username="tanpaperan"),
-    }
 
 
 @pytest.fixture

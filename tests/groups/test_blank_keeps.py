@@ -12,7 +12,7 @@ from formation.models import ProposalStatus
 from groups.models import LeaveReason, Person
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory
 from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
-from tests.groups.test_import import ANGGOTA, write_workbook
+from tests.workbooks import ANGGOTA, write_workbook
 
 KK = "6474011215000123"
 

@@ -12,28 +12,9 @@ from groups import exports
 from groups.models import FinancialInstitution, Kube, LeaveReason, Membership, Person, Role, Sex
 from kube_registry.exporting import header
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
+from tests.workbooks import KELOMPOK
 
-KELOMPOK_COLUMNS = [
-    "no_registrasi",
-    "nama_kube",
-    "kecamatan",
-    "kelurahan",
-    "rt",
-    "alamat",
-    "tanggal_berdiri",
-    "jenis_usaha",
-    "uraian_usaha",
-    "wilayah",
-    "prakarsa",
-    "pendamping",
-    "status",
-    "lkm_koperasi",
-    "tanggal_lkm_koperasi",
-    "jumlah_anggota",
-    "kategori",
-    "skor",
-    "tanggal_penilaian",
-]
+KELOMPOK_COLUMNS = [*KELOMPOK, "jumlah_anggota", "kategori", "skor", "tanggal_penilaian"]
 NIK = make_nik(sex=Sex.FEMALE, birth_on=dt.date(1980, 5, 18), serial=77)  # not a PersonFactory NIK
 KK = "6474011203150077"
 

@@ -3,7 +3,6 @@
 import datetime as dt
 import io
 
-import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -11,39 +10,8 @@ from django.core.management.base import CommandError
 from groups.models import Kube, KubeStatus, LeaveReason, Membership, Person, Role, Sex
 from pages.workbook import import_workbook
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
+from tests.workbooks import ANGGOTA, KELOMPOK, write_workbook
 
-KELOMPOK = [
-    "no_registrasi",
-    "nama_kube",
-    "kecamatan",
-    "kelurahan",
-    "rt",
-    "alamat",
-    "tanggal_berdiri",
-    "jenis_usaha",
-    "uraian_usaha",
-    "wilayah",
-    "prakarsa",
-    "pendamping",
-    "status",
-    "lkm_koperasi",
-    "tanggal_lkm_koperasi",
-]
-ANGGOTA = [
-    "no_registrasi",
-    "nik",
-    "no_kk",
-    "nama",
-    "jenis_kelamin",
-    "tanggal_lahir",
-    "jabatan",
-    "tanggal_masuk",
-    "tanggal_keluar",
-    "alasan_keluar",
-    "dtks",
-    "pkh",
-    "telepon",
-]
 SITI = make_nik(sex=Sex.FEMALE, birth_on=dt.date(1980, 5, 17), serial=901)
 ANI = make_nik(sex=Sex.FEMALE, birth_on=dt.date(1985, 8, 1), serial=902)
 BUDI = make_nik(sex=Sex.MALE, birth_on=dt.date(1979, 1, 30), serial=903)
@@ -57,17 +25,6 @@ def spaced(nik: str) -> str:
 
 def dotted(nik: str) -> str:
     return f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"
-
-
-def write_workbook(path, sheets: dict[str, list[list]]):
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    workbook.save(path)
-    return path
 
 
 def import_ok(path, *args) -> str:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from groups import services
 from groups.models import Kube, LeaveReason
 from tests.factories import MembershipFactory, PersonFactory
-from tests.groups.test_import import KELOMPOK, write_workbook
+from tests.workbooks import KELOMPOK, write_workbook
 
 STALE = "setelah Anda membukanya; isian Anda belum disimpan"
 

@@ -3,9 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import MembershipFactory, UserFactory
-
-ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
+from tests.factories import ADMIN, ANON, FAC, NOROLE, OFFICER, OTHER, MembershipFactory
 
 # page -> expected status per persona (302: to sign-in).
 # Whoever may not see the group gets 404, before any 403.
@@ -22,18 +20,6 @@ MATRIX = {
     "groups:person_update": GROUP_PAGE,
     "healthz": {ANON: 200, FAC: 200, OTHER: 200, OFFICER: 200, ADMIN: 200, NOROLE: 200},
 }
-
-
-@pytest.fixture
-def personas(facilitator, other_facilitator, officer, admin_user, db):
-    return {
-        ANON: None,
-        FAC: facilitator,
-        OTHER: other_facilitator,
-        OFFICER: officer,
-        ADMIN: admin_user,
-        NOROLE: UserFactory(username="tanpaperan"),
-    }
 
 
 def url_for(name, kube, membership):

@@ -10,21 +10,10 @@ from django.urls import reverse
 
 from groups.models import ImportUpload, Kube, Person
 from tests.factories import KubeFactory, MembershipFactory, make_nik
+from tests.workbooks import workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NIK = make_nik(sex="P", birth_on=dt.date(1980, 5, 17), serial=55)
-
-
-def workbook_bytes(sheets: dict[str, list[list]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, rows in sheets.items():
-        sheet = workbook.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def registry_file(*, kelurahan="Guntung", jabatan="ketua", name="registri.xlsx"):

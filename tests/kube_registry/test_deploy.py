@@ -12,6 +12,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from tests import processes
+
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "kube_registry.settings.production",
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-for-the-test-only-0123456789",
@@ -23,14 +25,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     child_env = {**os.environ, **PRODUCTION_ENV, **env}
     # The browser tests' conftest sets it for this process; a server never has it.
     child_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=child_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return processes.run_manage(*args, env=child_env)
 
 
 def production_settings(*names: str, **env: str) -> dict:
@@ -125,13 +120,6 @@ def test_a_server_started_with_only_a_key_runs_the_production_settings(module):
 def test_manage_py_keeps_the_development_default():
     code = "from django.conf import settings; print(settings.SETTINGS_MODULE)"
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY"}}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = processes.run_manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "kube_registry.settings.base"

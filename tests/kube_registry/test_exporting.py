@@ -31,9 +31,9 @@ from tests.factories import KubeFactory, MembershipFactory, PersonFactory
 from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, MonthlyReportFactory, RepaymentFactory
 from tests.finances.test_resources import ASET, BANTUAN, LAPORAN, PINJAMAN
 from tests.groups.test_export import KELOMPOK_COLUMNS
-from tests.groups.test_import import ANGGOTA
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 from tests.partnerships.test_resources import KEMITRAAN
+from tests.workbooks import ANGGOTA
 
 pytestmark = pytest.mark.django_db
 

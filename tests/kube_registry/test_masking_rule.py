@@ -43,6 +43,7 @@ from kube_registry.masking import (
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 from tests.finances.factories import LoanFactory
 from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
+from tests.workbooks import workbook_bytes
 
 BOUND = 1_000
 SERIALS = ("0001", "0002", "0003")
@@ -369,14 +370,7 @@ def upload_with_errors(registry) -> SimpleUploadedFile:
         # The birth date disagrees with the NIK: the message names the NIK's date.
         [kube.no_registrasi, CINTA.nik, "Cinta", "P", "anggota", FILE_BIRTH.strftime("%d-%m-%Y"), ""],
     ]
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "anggota"
-    for row in rows:
-        sheet.append(row)
-    output = io.BytesIO()
-    workbook.save(output)
-    return SimpleUploadedFile("anggota.xlsx", output.getvalue())
+    return SimpleUploadedFile("anggota.xlsx", workbook_bytes({"anggota": rows}))
 
 
 def test_import_messages_are_masked_for_the_officer(registry, client_for, officer):

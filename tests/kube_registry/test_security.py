@@ -13,6 +13,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from kube_registry.masking import PersonalDataFilter, mask_personal_data
+from tests import processes
 from tests.factories import TEST_PASSWORD, OfficerFactory
 
 NIK = "6474015708800001"
@@ -129,8 +130,6 @@ def test_signing_in_clears_only_the_own_pair_not_the_address(client):
 
 
 def test_the_limits_are_settings_from_the_environment():
-    import subprocess
-    import sys
 
     code = (
         "from django.conf import settings as s; "
@@ -144,14 +143,7 @@ def test_the_limits_are_settings_from_the_environment():
         "SIGNIN_LIMIT_ADDRESS": "30",
         "SIGNIN_COOLOFF_MINUTES": "60",
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = processes.run_manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "3 7 30 3 1:00:00"
 

@@ -9,7 +9,7 @@ from django.db.models import Count, Max
 from groups.demo import MEKAR_SARI_NUMBER, DemoContext
 from groups.models import Kube, KubeStatus
 from partnerships.demo import build_partnerships
-from partnerships.models import Partner, PartnerKind, Partnership
+from partnerships.models import FORM_FIELDS, Partner, PartnerKind, Partnership
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -45,11 +45,7 @@ def network_snapshot() -> list[tuple]:
             "kube__no_registrasi",
             "partner__name",
             "partner__kind",
-            "has_konsultasi_teknis",
-            "has_koordinasi",
-            "has_pendampingan",
-            "has_permodalan",
-            "has_pemasaran",
+            *FORM_FIELDS.values(),
             "started_on",
             "ended_on",
         )

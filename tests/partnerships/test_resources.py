@@ -16,6 +16,7 @@ from partnerships.exports import kemitraan_columns
 from partnerships.models import Partner, PartnerKind, Partnership
 from tests.factories import KubeFactory
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
+from tests.workbooks import workbook_buffer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,22 +25,9 @@ KEMITRAAN = ["no_registrasi", "mitra", "jenis_mitra", "bentuk", "mulai", "selesa
 KELOMPOK = ["no_registrasi", "nama_kube", "kecamatan", "kelurahan", "tanggal_berdiri", "jenis_usaha"]
 
 
-def workbook(sheets: dict[str, list[list]]) -> io.BytesIO:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
-
-
 def run(rows: list[list], *, header=KEMITRAAN, actor=None, dry_run=False, extra=None):
     sheets = (extra or {}) | {"kemitraan": [header, *rows]}
-    return import_workbook(workbook(sheets), filename="kemitraan.xlsx", actor=actor, dry_run=dry_run)
+    return import_workbook(workbook_buffer(sheets), filename="kemitraan.xlsx", actor=actor, dry_run=dry_run)
 
 
 def errors_of(result) -> list[str]:

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import Partner, Partnership
-from tests.factories import UserFactory
+from tests.factories import ADMIN, ANON, FAC, NOROLE, OFFICER, OTHER
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
-ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE = "anon", "fac", "other", "officer", "admin", "norole"
 PERSONAS = [ANON, FAC, OTHER, OFFICER, ADMIN, NOROLE]
 
 # page -> expected status per persona (302: to sign-in).
@@ -26,18 +25,6 @@ MATRIX = {
     "partnerships:partner_merge": {ANON: 302, FAC: 403, OTHER: 403, OFFICER: 403, ADMIN: 200, NOROLE: 403},
 }
 GROUP_URLS = {"partnerships:partnership_add", "partnerships:partnership_update", "partnerships:partnership_end"}
-
-
-@pytest.fixture
-def personas(facilitator, other_facilitator, officer, admin_user, db):
-    return {
-        ANON: None,
-        FAC: facilitator,
-        OTHER: other_facilitator,
-        OFFICER: officer,
-        ADMIN: admin_user,
-        NOROLE: UserFactory(username="tanpaperan"),
-    }
 
 
 @pytest.fixture

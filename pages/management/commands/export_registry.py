@@ -7,12 +7,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from groups.models import Kube
-from kube_registry.exporting import write_registry_xlsx, write_sheet_csv
+from kube_registry.exporting import (
+    MSG_EXPORT_DONE,
+    add_output_arguments,
+    output_format,
+    write_registry_xlsx,
+    write_sheet_csv,
+)
 from kube_registry.models import ExportSource, export_record
 from pages.management.users import user_named
 from pages.workbook import EXPORT_SHEETS, export_sheet
 
-MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 MSG_MASKED = gettext_noop("NIK dan nomor KK disamarkan; tambahkan --unmasked untuk angka lengkap.")
 MSG_FORMAT = gettext_noop("Format “{format}” tidak didukung; pilih xlsx atau csv.")
 MSG_PROGRESS = gettext_noop("{sheet}: {count} baris")
@@ -28,10 +33,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", required=True, help="file to write")
-        parser.add_argument(
-            "--format", choices=["xlsx", "csv"], help="default: from the file name's extension, else xlsx"
-        )
+        add_output_arguments(parser)
         parser.add_argument(
             "--unmasked",
             action="store_true",
@@ -41,7 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["output"])
-        file_format = options["format"] or ("csv" if path.suffix.lower() == ".csv" else "xlsx")
+        file_format = output_format(path, options["format"])
         if file_format not in ("xlsx", "csv"):
             raise CommandError(_(MSG_FORMAT).format(format=file_format))
         kubes = Kube.objects.all()
@@ -79,7 +81,7 @@ class Command(BaseCommand):
         if show_progress:
             self.stdout.write("\r\033[K", ending="")
         summary = "; ".join(f"{sheet}: rows={count}" for sheet, count in counts.items())
-        self.stdout.write(f"{_(MSG_DONE).format(path=path)}: {summary}")
+        self.stdout.write(f"{_(MSG_EXPORT_DONE).format(path=path)}: {summary}")
         if not unmasked and file_format == "xlsx":
             self.stdout.write(_(MSG_MASKED))
 

@@ -4,12 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from kube_registry.exporting import MSG_EXPORT_DONE, add_output_arguments, output_format
 from partnerships.exports import write_kemitraan_csv, write_kemitraan_xlsx
 from partnerships.models import Partnership
-
-MSG_DONE = gettext_noop("Ekspor selesai ke {path}")
 
 
 class Command(BaseCommand):
@@ -19,14 +17,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", required=True, help="file to write")
-        parser.add_argument(
-            "--format", choices=["xlsx", "csv"], help="default: from the file name's extension, else xlsx"
-        )
+        add_output_arguments(parser)
 
     def handle(self, *args, **options):
         path = Path(options["output"])
-        file_format = options["format"] or ("csv" if path.suffix.lower() == ".csv" else "xlsx")
+        file_format = output_format(path, options["format"])
         partnerships = Partnership.objects.all()
         if file_format == "csv":
             with path.open("w", encoding="utf-8-sig", newline="") as handle:
@@ -34,4 +29,4 @@ class Command(BaseCommand):
         else:
             with path.open("wb") as handle:
                 count = write_kemitraan_xlsx(partnerships, handle)
-        self.stdout.write(f"{_(MSG_DONE).format(path=path)}: kemitraan: rows={count}")
+        self.stdout.write(f"{_(MSG_EXPORT_DONE).format(path=path)}: kemitraan: rows={count}")
