@@ -71,6 +71,8 @@ def skip_to_content(page: Page) -> None:
     A page reached from one already skipped keeps `#isi` in its address (a GET form's
     answer, a redirect after POST): the browser starts there, and the first Tab is in it.
     """
+    # The URL changes before the page has loaded: a Tab pressed then lands nowhere.
+    page.wait_for_load_state("load")
     page.keyboard.press("Tab")
     state = focus_state(page)
     if page.url.endswith("#isi") and state["text"] != "Langsung ke isi":
@@ -91,6 +93,7 @@ def sign_in_by_keyboard(page: Page, base: str, username: str) -> None:
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    page.wait_for_load_state("load")
 
 
 def test_officer_finds_a_group_and_verifies_its_report_by_keyboard(live_server, page: Page):
