@@ -7,11 +7,15 @@ register = template.Library()
 
 
 @register.simple_tag
-def scroll_region(label) -> str:
+def scroll_region(*label_parts) -> str:
     """The attributes of a box that may scroll sideways (`.table-responsive`): a keyboard
     reaches it (tabindex) to scroll it with the arrow keys, and a screen reader announces
-    it as a region named `label` (usually the heading or caption of the table inside).
+    it as a region named by `label_parts` joined with ": " (usually the heading or
+    caption of the table inside; a second part where that heading already names a
+    landmark around it, since two landmarks must not share a name).
 
         <div class="table-responsive" {% scroll_region _("Anggota") %}>
+        <div class="table-responsive" {% scroll_region _("Angka grafik") block.title %}>
     """
+    label = ": ".join(str(part) for part in label_parts if part)
     return format_html('tabindex="0" role="region" aria-label="{}"', label)

@@ -31,6 +31,8 @@ def test_every_scrolling_table_box_is_a_named_region_the_keyboard_reaches():
 def test_scroll_region_writes_tabindex_role_and_an_escaped_name():
     html = Template("{% load a11y %}<div {% scroll_region label %}></div>").render(Context({"label": 'A "B" <c>'}))
     assert html == '<div tabindex="0" role="region" aria-label="A &quot;B&quot; &lt;c&gt;"></div>'
+    two = Template('{% load a11y %}{% scroll_region "Angka grafik" title %}').render(Context({"title": "Per kategori"}))
+    assert two == 'tabindex="0" role="region" aria-label="Angka grafik: Per kategori"'
 
 
 PASSWORD_PAGES = [
