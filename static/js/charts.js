@@ -10,10 +10,11 @@
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
       target.classList.remove("chart-placeholder");
+      // No mode bar: its buttons would be focusable controls, hidden until hover, inside
+      // the chart's role="img" (WCAG 4.1.2); the numbers are in the table beside it.
       window.Plotly.newPlot(target, figure.data, figure.layout, {
         responsive: true,
-        displaylogo: false,
-        modeBarButtonsToRemove: ["select2d", "lasso2d"]
+        displayModeBar: false
       });
     });
   }
