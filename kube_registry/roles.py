@@ -126,6 +126,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_kubestage",
         ],
     },
+    "monitoring": {
+        ROLE_ADMIN: [
+            *(f"{a}_{m}" for m in ("visit", "visitphoto", "followup", "training") for a in _CRUD),
+        ],
+        # Officers record monitoring-and-evaluation visits and trainings, and follow every group.
+        ROLE_OFFICER: [
+            *(f"{a}_{m}" for m in ("visit", "visitphoto", "followup", "training") for a in ("add", "change", "view")),
+        ],
+        # A facilitator records the visits to their own groups and their follow-ups.
+        ROLE_FACILITATOR: [
+            *(f"{a}_{m}" for m in ("visit", "visitphoto", "followup") for a in ("add", "change", "view")),
+            "view_training",
+        ],
+    },
 }
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("assessments.urls")),
     path("", include("formation.urls")),
+    path("", include("monitoring.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "partnerships",
     "assessments",
     "formation",
+    "monitoring",
     "pages",
 ]
 

@@ -1,0 +1,78 @@
+"""The rules of visits, follow-ups and trainings, written once (pure; no database).
+
+Both the services (the web forms) and the import sheets (kunjungan, pelatihan) call
+these, so a rule and its message live in one place. Each returns a dict of
+field -> message (empty when the values are fine); messages are module constants.
+"""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from kube_registry.values import MSG_DATE_IN_FUTURE
+
+from .dynamics import ASPECT_FIELDS, SCALE
+
+MSG_BEFORE_FOUNDED = gettext_noop("KUBE ini baru berdiri {date}; kunjungan tidak bisa sebelum itu.")
+MSG_SCORE_SCALE = gettext_noop("Pilih salah satu dari empat tingkat (1–4).")
+MSG_ATTENDEE_NOT_MEMBER = gettext_noop("{name} bukan anggota aktif kelompok ini pada tanggal kunjungan.")
+MSG_DUE_BEFORE_VISIT = gettext_noop("Batas waktu tidak boleh sebelum tanggal kunjungan ({date}).")
+MSG_CLOSED_BEFORE_VISIT = gettext_noop("Tanggal selesai tidak boleh sebelum kunjungan yang menyepakatinya ({date}).")
+MSG_OUTCOME_REQUIRED = gettext_noop("Tuliskan hasil tindak lanjut ini.")
+MSG_MEMBER_ONLY_FOR_ANGGOTA = gettext_noop("Pilih anggota hanya bila tindak lanjut dikerjakan oleh anggota.")
+MSG_TOO_MANY_PHOTOS = gettext_noop("Paling banyak {limit} foto per kunjungan.")
+
+MAX_PHOTOS = 3
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def visit_date_problems(*, visited_on: dt.date, founded_on: dt.date, today: dt.date) -> dict[str, str]:
+    if visited_on > today:
+        return {"visited_on": _(MSG_DATE_IN_FUTURE)}
+    if visited_on < founded_on:
+        return {"visited_on": _(MSG_BEFORE_FOUNDED).format(date=_day(founded_on))}
+    return {}
+
+
+def score_problems(scores: dict[str, int | None]) -> dict[str, str]:
+    """Each observed aspect (field -> score or None) on the 1-4 scale."""
+    return {
+        name: _(MSG_SCORE_SCALE)
+        for name, score in scores.items()
+        if name in ASPECT_FIELDS and score is not None and score not in SCALE
+    }
+
+
+def membership_active_on(*, joined_on: dt.date | None, left_on: dt.date | None, day: dt.date) -> bool:
+    """Was a membership active on `day`? (No join date: active since the group began.)"""
+    return (joined_on is None or joined_on <= day) and (left_on is None or left_on >= day)
+
+
+def follow_up_problems(
+    *,
+    visited_on: dt.date,
+    due_on: dt.date | None,
+    owner: str,
+    has_member: bool,
+) -> dict[str, str]:
+    problems = {}
+    if due_on is not None and due_on < visited_on:
+        problems["due_on"] = _(MSG_DUE_BEFORE_VISIT).format(date=_day(visited_on))
+    if has_member and owner != "anggota":
+        problems["owner_membership"] = _(MSG_MEMBER_ONLY_FOR_ANGGOTA)
+    return problems
+
+
+def follow_up_close_problems(*, visited_on: dt.date, closed_on: dt.date, outcome: str, today: dt.date) -> dict:
+    problems = {}
+    if closed_on > today:
+        problems["closed_on"] = _(MSG_DATE_IN_FUTURE)
+    elif closed_on < visited_on:
+        problems["closed_on"] = _(MSG_CLOSED_BEFORE_VISIT).format(date=_day(visited_on))
+    if not (outcome or "").strip():
+        problems["outcome"] = _(MSG_OUTCOME_REQUIRED)
+    return problems
