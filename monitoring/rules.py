@@ -22,6 +22,8 @@ MSG_CLOSED_BEFORE_VISIT = gettext_noop("Tanggal selesai tidak boleh sebelum kunj
 MSG_OUTCOME_REQUIRED = gettext_noop("Tuliskan hasil tindak lanjut ini.")
 MSG_MEMBER_ONLY_FOR_ANGGOTA = gettext_noop("Pilih anggota hanya bila tindak lanjut dikerjakan oleh anggota.")
 MSG_TOO_MANY_PHOTOS = gettext_noop("Paling banyak {limit} foto per kunjungan.")
+MSG_MONEV_OFFICE_ONLY = gettext_noop("Kunjungan monev dicatat oleh petugas Dinas Sosial.")
+MSG_OFFICE_MONEV_ONLY = gettext_noop("Petugas Dinas Sosial mencatat kunjungan monev; jenis lain dicatat pendamping.")
 
 MAX_PHOTOS = 3
 
@@ -35,6 +37,16 @@ def visit_date_problems(*, visited_on: dt.date, founded_on: dt.date, today: dt.d
         return {"visited_on": _(MSG_DATE_IN_FUTURE)}
     if visited_on < founded_on:
         return {"visited_on": _(MSG_BEFORE_FOUNDED).format(date=_day(founded_on))}
+    return {}
+
+
+def visit_kind_problems(*, kind: str, is_office: bool) -> dict[str, str]:
+    """Who records which kind: the office records monitoring-and-evaluation visits (monev),
+    the group's facilitator every other kind (issue 16: "and by officers, for a monev visit")."""
+    if kind == "monev" and not is_office:
+        return {"kind": _(MSG_MONEV_OFFICE_ONLY)}
+    if kind != "monev" and is_office:
+        return {"kind": _(MSG_OFFICE_MONEV_ONLY)}
     return {}
 
 
