@@ -143,6 +143,7 @@ class VisitForm(forms.Form):
                 continue  # an empty row: nothing agreed there
             row["action"] = row["action"] or ""
             row["owner"] = row["owner"] or ""
+            row["row"] = index
             follow_ups.append(row)
         return {
             "visited_on": data["visited_on"],

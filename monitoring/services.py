@@ -87,8 +87,10 @@ def _check_follow_ups(follow_ups: Sequence[dict], *, visited_on: dt.date, active
         if member is not None and member.pk not in active_ids:
             errors["owner_membership"] = _(MSG_OWNER_MEMBER_NOT_ACTIVE)
         if errors:
-            # Field names as the form's follow-up rows name them: followup_<n>_<field>.
-            raise ValidationError({f"followup_{index}_{name}": message for name, message in errors.items()})
+            # Field names as the form's follow-up rows name them: followup_<row>_<field>
+            # (`row`: the item's place on the form, which may skip empty rows).
+            row = item.get("row", index)
+            raise ValidationError({f"followup_{row}_{name}": message for name, message in errors.items()})
 
 
 @transaction.atomic

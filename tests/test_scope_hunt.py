@@ -25,7 +25,17 @@ NOT_GROUP_SCOPED = {
     "password_reset_confirm",
     "formation:candidate_update",  # waiting families: scoped by work area (tested in tests/formation)
 }
-GROUP_OBJECT_PARAMS = {"pk", "membership_pk", "report_pk", "object_pk", "partnership_pk", "entry_pk", "candidate_pk"}
+GROUP_OBJECT_PARAMS = {
+    "pk",
+    "membership_pk",
+    "report_pk",
+    "object_pk",
+    "partnership_pk",
+    "entry_pk",
+    "candidate_pk",
+    "photo_pk",
+    "follow_up_pk",
+}
 
 
 def foreign_patterns():
@@ -60,6 +70,7 @@ class TwoGroupWorld(World):
         from tests.factories import KubeFactory, MembershipFactory
         from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, ProductFactory
         from tests.formation.factories import ProposalCandidateFactory, ProposalFactory
+        from tests.monitoring.factories import FollowUpFactory, VisitFactory, VisitPhotoFactory
         from tests.partnerships.factories import PartnershipFactory
 
         second = KubeFactory(facilitator=self.users[FAC])
@@ -73,6 +84,9 @@ class TwoGroupWorld(World):
             "partnership_pk": PartnershipFactory(kube=second, partner=self.partner).pk,
             "entry_pk": ProposalCandidateFactory(proposal=ProposalFactory(facilitator=self.users[FAC])).pk,
         }
+        second_visit = VisitFactory(kube=second, visitor=self.users[FAC])
+        self.children["photo_pk"] = VisitPhotoFactory(visit=second_visit).pk
+        self.children["follow_up_pk"] = FollowUpFactory(visit=second_visit).pk
 
 
 # pattern -> (the parameter naming the record, the key of the second group's record)
@@ -88,6 +102,8 @@ CROSS_CHILD = {
     "partnerships:partnership_update": ("partnership_pk", "partnership_pk"),
     "partnerships:partnership_end": ("partnership_pk", "partnership_pk"),
     "formation:proposal_candidate_remove": ("entry_pk", "entry_pk"),
+    "monitoring:visit_photo": ("photo_pk", "photo_pk"),
+    "monitoring:follow_up_close": ("follow_up_pk", "follow_up_pk"),
 }
 
 

@@ -122,6 +122,11 @@ RULES: dict[str, Rule] = {
     "partnerships:partner_update": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
     "partnerships:partner_merge": Rule(ADMINS, lambda w: {"pk": w.partner.pk}),
     # assessments
+    # monitoring: a group's visits
+    "monitoring:visit_list": Rule(GROUP, kube),
+    "monitoring:visit_create": Rule(GROUP, kube),
+    "monitoring:visit_photo": Rule(GROUP, lambda w: {"pk": w.kube.pk, "photo_pk": w.visit_photo.pk}),
+    "monitoring:follow_up_close": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "follow_up_pk": w.follow_up.pk}),
     "assessments:kube_assessments": Rule(GROUP, kube),
     "assessments:assess_now": Rule(POST_ONLY, kube),
     "assessments:detail": Rule(GROUP, lambda w: {"pk": w.assessment.pk}),
@@ -247,6 +252,14 @@ class World:
         )
         self.assessment = self.make_assessment()
         self.make_formation()
+        self.make_visits()
+
+    def make_visits(self):
+        from tests.monitoring.factories import FollowUpFactory, VisitFactory, VisitPhotoFactory
+
+        visit = VisitFactory(kube=self.kube, visitor=self.users[FAC])
+        self.visit_photo = VisitPhotoFactory(visit=visit)
+        self.follow_up = FollowUpFactory(visit=visit)
 
     def make_formation(self):
         from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
