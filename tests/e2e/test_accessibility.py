@@ -78,6 +78,7 @@ NOT_HTML = {
     "partnerships:partnership_export",
     "assessments:dashboard_export",
     "formation:proposal_export",
+    "monitoring:visit_photo",
     "healthz",
 }
 
