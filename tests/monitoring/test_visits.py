@@ -273,3 +273,24 @@ def test_the_list_query_count_does_not_grow_with_visits(client_for, facilitator,
     page = client.get(list_url(kube)).content.decode()
     assert page.count("/kunjungan/foto/") == 2 * 10 * 2  # each thumbnail: a link and an image
     assert "1 anggota hadir" in page
+
+
+# --- Location and limits ------------------------------------------------------------------
+
+
+def test_the_location_is_kept_only_when_the_browser_gave_it(client_for, facilitator, kube):
+    client = client_for(facilitator)
+    client.post(create_url(kube), visit_data(latitude="0.133851", longitude="117.500083", accuracy="23.4"))
+    visit = Visit.objects.get()
+    assert (str(visit.latitude), str(visit.longitude), visit.location_accuracy_m) == ("0.133851", "117.500083", 23)
+    response = client.post(create_url(kube), visit_data(kind="pertemuan", latitude="123", longitude="117"))
+    assert services.MSG_LOCATION_INVALID in response.context["form"].non_field_errors()
+    assert Visit.objects.count() == 1
+
+
+def test_more_than_three_photos_are_refused(facilitator, kube):
+    with pytest.raises(ValidationError) as refused:
+        services.visit_record(
+            actor=facilitator, kube=kube, visited_on=TODAY(), kind="pendampingan", photos=[object()] * 4
+        )
+    assert refused.value.message_dict == {"photos": [services.MSG_TOO_MANY_PHOTOS.format(limit=3)]}
