@@ -33,14 +33,34 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(item, initial) for item in files if item]
 
 
+def _a_key(value) -> bool:
+    """A value that can be a row's key: a number the database can hold (a typed-in
+    40-digit number must be refused as a wrong choice, not crash SQLite)."""
+    text = str(value).strip()
+    return text.isdigit() and len(text) <= 18
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.person.name
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _a_key(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
 
 
 class AttendeesField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.person.name} ({obj.get_role_display()})"
+
+    def _check_values(self, value):
+        for key in value:
+            if not _a_key(key):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                )
+        return super()._check_values(value)
 
 
 def aspect_field(aspect) -> forms.TypedChoiceField:

@@ -294,3 +294,13 @@ def test_more_than_three_photos_are_refused(facilitator, kube):
             actor=facilitator, kube=kube, visited_on=TODAY(), kind="pendampingan", photos=[object()] * 4
         )
     assert refused.value.message_dict == {"photos": [services.MSG_TOO_MANY_PHOTOS.format(limit=3)]}
+
+
+def test_a_huge_member_number_is_a_wrong_choice_not_a_crash(client_for, facilitator, kube):
+    huge = "9" * 40
+    response = client_for(facilitator).post(
+        create_url(kube), visit_data(attendees=[huge], followup_0_owner_membership=huge)
+    )
+    errors = response.context["form"].errors
+    assert errors["attendees"] and errors["followup_0_owner_membership"]
+    assert not Visit.objects.exists()
