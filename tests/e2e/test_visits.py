@@ -40,6 +40,8 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     failed: list[str] = []
     page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     base = live_server.url
+    page.context.grant_permissions(["geolocation"], origin=base)
+    page.context.set_geolocation({"latitude": 0.133851, "longitude": 117.500083, "accuracy": 25})
     sign_in(page, base, "pendamping1")
 
     page.goto(f"{base}/kelompok/{kube.pk}/kunjungan/")
@@ -67,6 +69,8 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     row.get_by_label("Oleh", exact=True).select_option("anggota")
     row.get_by_label("Anggota (bila oleh anggota)").select_option(label="Siti Aminah")
     row.get_by_label("Batas waktu").fill((yesterday + dt.timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Tambahkan lokasi saya").click()
+    expect(page.get_by_role("status")).to_contain_text("25 m")
     assert_fits_the_phone(page)
     page.get_by_role("button", name="Simpan kunjungan").click()
 
@@ -75,6 +79,7 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     assert {m.person.name for m in visit.attendees.all()} == {"Siti Aminah", "Rahmawati"}
     assert (visit.communication, visit.task_structure, visit.conflict) == (3, 3, None)
     assert visit.photos.count() == 1 and visit.problem_areas == "organisasi"
+    assert (str(visit.latitude), str(visit.longitude), visit.location_accuracy_m) == ("0.133851", "117.500083", 25)
     card = page.get_by_role("article")
     expect(card).to_contain_text("2 anggota hadir")
     expect(card).to_contain_text("Pertemuan rutin; sebagian besar anggota menyampaikan pendapat.")
@@ -85,7 +90,7 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     expect(follow_ups).to_contain_text("Siti Aminah")
     assert_fits_the_phone(page)
 
-    # The next visit, today: recorded, then the follow-up closed with what happened.
+    # The next visit, today, without location: recorded, then the follow-up closed with what happened.
     page.get_by_role("link", name="Catat kunjungan").click()
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_role("article")).to_have_count(2)
