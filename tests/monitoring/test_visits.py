@@ -304,3 +304,8 @@ def test_a_huge_member_number_is_a_wrong_choice_not_a_crash(client_for, facilita
     errors = response.context["form"].errors
     assert errors["attendees"] and errors["followup_0_owner_membership"]
     assert not Visit.objects.exists()
+
+
+def test_the_profile_links_to_the_visits(client_for, facilitator, kube):
+    page = client_for(facilitator).get(kube.get_absolute_url()).content.decode()
+    assert f'href="{list_url(kube)}"' in page
