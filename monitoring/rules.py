@@ -104,3 +104,14 @@ def member_on_problem(nik: str, memberships, *, day: dt.date, kube_id: int | Non
         return ""
     message = MSG_NIK_NOT_IN_GROUP_ON if kube_id is not None else MSG_NIK_NOT_ACTIVE_ON
     return _(message).format(nik=nik, date=_day(day))
+
+
+MSG_PARTICIPANT_NOT_ACTIVE = gettext_noop("{name} bukan anggota aktif KUBE pada tanggal pelatihan ({date}).")
+
+
+def participant_problems(participants, *, held_on: dt.date) -> dict[str, str]:
+    """Each participant (a mapping with name, joined_on, left_on) active on the day of the training."""
+    for participant in participants:
+        if not membership_active_on(joined_on=participant["joined_on"], left_on=participant["left_on"], day=held_on):
+            return {"participants": _(MSG_PARTICIPANT_NOT_ACTIVE).format(name=participant["name"], date=_day(held_on))}
+    return {}

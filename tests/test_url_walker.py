@@ -121,6 +121,11 @@ RULES: dict[str, Rule] = {
     "partnerships:partner_detail": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
     "partnerships:partner_update": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
     "partnerships:partner_merge": Rule(ADMINS, lambda w: {"pk": w.partner.pk}),
+    # trainings (a facilitator reads the list, and a training their members attended)
+    "trainings:training_list": Rule(SIGNED_IN),
+    "trainings:training_create": Rule(OFFICE),
+    "trainings:training_detail": Rule(GROUP, lambda w: {"pk": w.training.pk}),
+    "trainings:training_update": Rule(OFFICE, lambda w: {"pk": w.training.pk}),
     # assessments
     "assessments:kube_assessments": Rule(GROUP, kube),
     "assessments:assess_now": Rule(POST_ONLY, kube),
@@ -247,6 +252,15 @@ class World:
         )
         self.assessment = self.make_assessment()
         self.make_formation()
+        self.make_training()
+
+    def make_training(self):
+        from monitoring.models import Training
+
+        self.training = Training.objects.create(
+            title="Pelatihan kompos", held_on=dt.date(2024, 1, 10), kind="pelatihan"
+        )
+        self.training.participants.set([self.membership])
 
     def make_formation(self):
         from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory
