@@ -127,13 +127,17 @@ def person_trainings(person) -> QuerySet[Training]:
     )
 
 
-def participant_choices(*, kube: Kube | None = None, kelurahan=None, chosen=(), limit: int = 300):
+PARTICIPANT_LIMIT = 300  # members offered without a filter, at most
+
+
+def participant_choices(*, kube: Kube | None = None, kelurahan=None, chosen=(), limit: int | None = None):
     """The active members offered as participants, grouped by KUBE: [(kube name, [(pk, name)])].
 
     In a large city pick a kelurahan or a KUBE first: without a filter the members are
-    offered only when there are at most `limit` of them. `chosen` (memberships already
+    offered only when there are at most `limit` (PARTICIPANT_LIMIT) of them. `chosen` (memberships already
     picked) are always offered.
     """
+    limit = limit or PARTICIPANT_LIMIT
     members = Membership.objects.filter(left_on__isnull=True)
     if kube is not None:
         members = members.filter(kube=kube)

@@ -143,3 +143,22 @@ def test_a_members_trainings_show_on_their_member_page(client_for, facilitator, 
     url = reverse("groups:person_update", args=[mine.kube.pk, mine.pk])
     page = client_for(facilitator).get(url).content.decode()
     assert "Public speaking" in page
+
+
+def test_the_form_offers_members_of_the_chosen_kube_or_kelurahan_only(client_for, officer, groups):
+    mine, theirs = groups
+    url = reverse("trainings:training_create")
+    page = client_for(officer).get(url, {"kube": theirs.kube.pk}).content.decode()
+    assert theirs.person.name in page and mine.person.name not in page
+    page = client_for(officer).get(url, {"kelurahan": mine.kube.kelurahan_id}).content.decode()
+    assert mine.person.name in page
+
+
+def test_a_large_city_asks_for_a_filter_first(client_for, officer, groups, monkeypatch):
+    from monitoring import trainings
+
+    monkeypatch.setattr(trainings, "PARTICIPANT_LIMIT", 1)
+    mine, _theirs = groups
+    page = client_for(officer).get(reverse("trainings:training_create")).content.decode()
+    assert "pilih kelurahan atau KUBE dulu" in page
+    assert mine.person.name not in page
