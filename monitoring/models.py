@@ -239,3 +239,6 @@ class Training(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:training_detail", kwargs={"pk": self.pk})

@@ -88,3 +88,42 @@ def follow_up_close_problems(*, visited_on: dt.date, closed_on: dt.date, outcome
     if not (outcome or "").strip():
         problems["outcome"] = _(MSG_OUTCOME_REQUIRED)
     return problems
+
+
+# --- who was there: members named by NIK (the kunjungan and pelatihan sheets) -------------
+
+MSG_NIK_NOT_REGISTERED = gettext_noop("NIK {nik} tidak terdaftar sebagai anggota KUBE mana pun.")
+MSG_NIK_NOT_IN_GROUP_ON = gettext_noop("NIK {nik} bukan anggota aktif kelompok ini pada {date}.")
+MSG_NIK_NOT_ACTIVE_ON = gettext_noop("NIK {nik} bukan anggota aktif KUBE mana pun pada {date}.")
+
+
+def membership_on(memberships, *, day: dt.date, kube_id: int | None = None):
+    """The membership (a mapping with kube_id, joined_on, left_on) active on `day`, in
+    `kube_id` when given; None if there is none."""
+    for membership in memberships:
+        if kube_id is not None and membership["kube_id"] != kube_id:
+            continue
+        if membership_active_on(joined_on=membership["joined_on"], left_on=membership["left_on"], day=day):
+            return membership
+    return None
+
+
+def member_on_problem(nik: str, memberships, *, day: dt.date, kube_id: int | None = None) -> str:
+    """Why `nik` (with its `memberships`) cannot be counted present on `day` ("" if it can)."""
+    if not memberships:
+        return _(MSG_NIK_NOT_REGISTERED).format(nik=nik)
+    if membership_on(memberships, day=day, kube_id=kube_id) is not None:
+        return ""
+    message = MSG_NIK_NOT_IN_GROUP_ON if kube_id is not None else MSG_NIK_NOT_ACTIVE_ON
+    return _(message).format(nik=nik, date=_day(day))
+
+
+MSG_PARTICIPANT_NOT_ACTIVE = gettext_noop("{name} bukan anggota aktif KUBE pada tanggal pelatihan ({date}).")
+
+
+def participant_problems(participants, *, held_on: dt.date) -> dict[str, str]:
+    """Each participant (a mapping with name, joined_on, left_on) active on the day of the training."""
+    for participant in participants:
+        if not membership_active_on(joined_on=participant["joined_on"], left_on=participant["left_on"], day=held_on):
+            return {"participants": _(MSG_PARTICIPANT_NOT_ACTIVE).format(name=participant["name"], date=_day(held_on))}
+    return {}

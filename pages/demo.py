@@ -14,6 +14,7 @@ from assessments.demo import build_assessments
 from finances.demo import build_finances
 from formation.demo import build_formation
 from groups.demo import DEFAULT_GROUPS, DEFAULT_PASSWORD, DEFAULT_SEED, DEFAULT_YEARS, DemoContext, seed_city
+from monitoring.demo import build_monitoring
 from partnerships.demo import build_partnerships
 
 BUILDERS: list[Callable[[DemoContext], dict[str, int]]] = [
@@ -21,6 +22,7 @@ BUILDERS: list[Callable[[DemoContext], dict[str, int]]] = [
     build_partnerships,  # the partner network
     build_assessments,  # each year's end, read from the reports and the network above
     build_formation,  # stages, waiting families, proposals
+    build_monitoring,  # visits, dynamics, follow-ups, trainings
 ]
 
 

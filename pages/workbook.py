@@ -4,7 +4,7 @@ Read top to bottom, this is the whole workbook. Each sheet names its import shee
 class (how a file's rows are checked and written) and its export (the column table and
 the rows function of the registry export). The import applies the sheets in this
 order, so a row may refer to a group or member created earlier in the same file; the
-formation sheet `usulan` comes after the contract's seven (a file may create a
+formation sheet `usulan` comes after the contract's nine (a file may create a
 facilitator's groups and propose new ones at once) and has no registry export of its
 own (the proposal list exports it, formation/exports.py).
 
@@ -31,6 +31,8 @@ from groups.resources import AnggotaSheet, KelompokSheet
 from kube_registry.exporting import ExportSheet
 from kube_registry.import_template import template_workbook_bytes
 from kube_registry.importing import ImportResult, Sheet, normalize_name, run_import
+from monitoring import exports as monitoring_exports
+from monitoring.resources import KunjunganSheet, PelatihanSheet
 from partnerships import exports as partnerships_exports
 from partnerships.resources import KemitraanSheet
 
@@ -88,6 +90,16 @@ WORKBOOK: tuple[WorkbookSheet, ...] = (
         "laporan_bulanan",
         LaporanBulananSheet,
         _export("laporan_bulanan", finances_exports.LAPORAN_BULANAN_COLUMNS, finances_exports.laporan_bulanan_rows),
+    ),
+    WorkbookSheet(
+        "kunjungan",
+        KunjunganSheet,
+        _export("kunjungan", monitoring_exports.KUNJUNGAN_COLUMNS, monitoring_exports.kunjungan_rows),
+    ),
+    WorkbookSheet(
+        "pelatihan",
+        PelatihanSheet,
+        _export("pelatihan", monitoring_exports.PELATIHAN_COLUMNS, monitoring_exports.pelatihan_rows),
     ),
     WorkbookSheet("usulan", UsulanSheet),
 )

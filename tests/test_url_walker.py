@@ -121,6 +121,11 @@ RULES: dict[str, Rule] = {
     "partnerships:partner_detail": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
     "partnerships:partner_update": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),
     "partnerships:partner_merge": Rule(ADMINS, lambda w: {"pk": w.partner.pk}),
+    # trainings (a facilitator reads the list, and a training their members attended)
+    "trainings:training_list": Rule(SIGNED_IN),
+    "trainings:training_create": Rule(OFFICE),
+    "trainings:training_detail": Rule(GROUP, lambda w: {"pk": w.training.pk}),
+    "trainings:training_update": Rule(OFFICE, lambda w: {"pk": w.training.pk}),
     # assessments
     # monitoring: a group's visits
     "monitoring:visit_list": Rule(GROUP, kube),
@@ -253,6 +258,7 @@ class World:
         self.assessment = self.make_assessment()
         self.make_formation()
         self.make_visits()
+        self.make_training()
 
     def make_visits(self):
         from tests.monitoring.factories import FollowUpFactory, VisitFactory, VisitPhotoFactory
@@ -260,6 +266,14 @@ class World:
         visit = VisitFactory(kube=self.kube, visitor=self.users[FAC])
         self.visit_photo = VisitPhotoFactory(visit=visit)
         self.follow_up = FollowUpFactory(visit=visit)
+
+    def make_training(self):
+        from monitoring.models import Training
+
+        self.training = Training.objects.create(
+            title="Pelatihan kompos", held_on=dt.date(2024, 1, 10), kind="pelatihan"
+        )
+        self.training.participants.set([self.membership])
 
     def make_formation(self):
         from tests.formation.factories import CandidateFactory, ProposalCandidateFactory, ProposalFactory

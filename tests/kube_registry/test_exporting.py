@@ -24,6 +24,7 @@ from groups.exports import AddedColumns
 from groups.models import Kube, Person, Role
 from kube_registry.masking import mask_id_number
 from kube_registry.xlsx import XlsxWriter
+from monitoring.models import Training, Visit
 from pages import workbook
 from pages.workbook import import_workbook
 from partnerships.models import PartnerKind
@@ -31,6 +32,7 @@ from tests.factories import KubeFactory, MembershipFactory, PersonFactory
 from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, MonthlyReportFactory, RepaymentFactory
 from tests.finances.test_resources import ASET, BANTUAN, LAPORAN, PINJAMAN
 from tests.groups.test_export import KELOMPOK_COLUMNS
+from tests.monitoring.test_resources import KUNJUNGAN, PELATIHAN
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 from tests.partnerships.test_resources import KEMITRAAN
 from tests.workbooks import ANGGOTA
@@ -39,7 +41,17 @@ pytestmark = pytest.mark.django_db
 
 D = dt.date
 # Contract 4: the registry's sheets, in the order they are applied and exported.
-SHEET_ORDER = ("kelompok", "anggota", "bantuan", "kemitraan", "aset", "pinjaman", "laporan_bulanan")
+SHEET_ORDER = (
+    "kelompok",
+    "anggota",
+    "bantuan",
+    "kemitraan",
+    "aset",
+    "pinjaman",
+    "laporan_bulanan",
+    "kunjungan",
+    "pelatihan",
+)
 HEADERS = {
     "kelompok": KELOMPOK_COLUMNS,
     "anggota": ANGGOTA,
@@ -48,6 +60,8 @@ HEADERS = {
     "aset": ASET,
     "pinjaman": PINJAMAN,
     "laporan_bulanan": LAPORAN,
+    "kunjungan": KUNJUNGAN,
+    "pelatihan": PELATIHAN,
 }
 # Rows one filled group gives in each sheet (see `fill`).
 ROWS_PER_GROUP = {
@@ -58,6 +72,8 @@ ROWS_PER_GROUP = {
     "aset": 2,
     "pinjaman": 3,
     "laporan_bulanan": 3,
+    "kunjungan": 2,
+    "pelatihan": 1,
 }
 
 
@@ -92,6 +108,15 @@ def fill(kube: Kube) -> Kube:
     MonthlyReportFactory(kube=kube, period=D(2024, 3, 1), status=ReportStatus.VERIFIED, is_imported=True)
     MonthlyReportFactory(kube=kube, period=D(2024, 4, 1), status=ReportStatus.DRAFT)  # not a report yet
     MonthlyReportFactory(kube=kube, period=D(2024, 5, 1), status=ReportStatus.RETURNED)  # being corrected
+    ticked = Visit.objects.create(
+        kube=kube, visited_on=D(2024, 2, 3), kind="pendampingan", visitor=kube.facilitator, communication=3, cohesion=2
+    )
+    ticked.attendees.set([ketua, member])
+    Visit.objects.create(
+        kube=kube, visited_on=D(2024, 3, 3), kind="monev", visitor=kube.facilitator, attendance_count=6
+    )
+    training = Training.objects.create(title=f"Pelatihan kompos {kube.name}", held_on=D(2023, 5, 2), kind="pelatihan")
+    training.participants.set([ketua])
     return kube
 
 
@@ -235,7 +260,7 @@ def test_web_export_of_a_facilitator_holds_only_their_groups_in_every_sheet(clie
     assert list(sheets) == list(SHEET_ORDER)
     for name, rows in sheets.items():
         assert len(rows) - 1 == ROWS_PER_GROUP[name], name
-        if name != "pinjaman":
+        if name not in ("pinjaman", "pelatihan"):
             assert {row[0] for row in rows[1:]} == {kube.no_registrasi}, name
     lenders = {row[0] for row in sheets["pinjaman"][1:]}
     assert lenders <= members | {mask_id_number(nik) for nik in members}
@@ -289,7 +314,8 @@ def test_export_runs_the_same_queries_for_2_and_20_groups(tmp_path, city, other_
 
     assert Kube.objects.count() == 20
     assert count_export_queries(tmp_path) == for_two
-    assert for_two <= len(SHEET_ORDER) + 2
+    # kunjungan and pelatihan read the members they name in a second query each.
+    assert for_two <= len(SHEET_ORDER) + 4
 
 
 def test_text_cells_of_every_sheet_are_escaped_and_read_back(tmp_path, kube):
