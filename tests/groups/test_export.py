@@ -58,6 +58,8 @@ def test_export_xlsx_has_every_sheet_with_the_kelompok_and_anggota_rows(tmp_path
         "aset",
         "pinjaman",
         "laporan_bulanan",
+        "kunjungan",
+        "pelatihan",
     ]
     header, row = sheet_rows(path, "kelompok")
     assert header == KELOMPOK_COLUMNS
