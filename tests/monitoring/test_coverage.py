@@ -1,0 +1,121 @@
+"""Coverage of the active groups by visits, on a constructed calendar, and the
+follow-ups the office sees (monitoring.selectors, /pemantauan/)."""
+
+import datetime as dt
+
+import pytest
+
+from groups.models import Kecamatan, Kelurahan, KubeStatus
+from monitoring import selectors
+from monitoring.models import FollowUp, FollowUpOwner, Visit, VisitKind
+from tests.factories import FacilitatorFactory, KubeFactory
+
+AS_OF = dt.date(2026, 6, 30)
+
+
+def visit(kube, day, *, kind=VisitKind.PENDAMPINGAN, **scores):
+    return Visit.objects.create(kube=kube, visited_on=day, kind=kind, visitor=kube.facilitator, **scores)
+
+
+def day_back(n: int) -> dt.date:
+    """The n-th day of the period ending on AS_OF (day 1 is AS_OF itself)."""
+    return AS_OF - dt.timedelta(days=n - 1)
+
+
+def test_coverage_start_is_the_ninetieth_day_back():
+    assert selectors.coverage_start(AS_OF, 90) == day_back(90) == dt.date(2026, 4, 2)
+    assert selectors.is_covered(day_back(90), AS_OF, 90)
+    assert not selectors.is_covered(day_back(91), AS_OF, 90)
+    assert not selectors.is_covered(None, AS_OF, 90)
+    assert not selectors.is_covered(AS_OF + dt.timedelta(days=1), AS_OF, 90)
+
+
+@pytest.mark.django_db
+def test_a_visit_on_day_90_covers_and_on_day_91_does_not(settings):
+    settings.KUBE_MONITORING_PERIOD_DAYS = 90
+    on_90, on_91 = KubeFactory(name="A 90"), KubeFactory(name="B 91")
+    KubeFactory(name="C belum")
+    visit(on_90, day_back(90))
+    visit(on_91, day_back(91))
+    visit(on_91, AS_OF + dt.timedelta(days=1))  # after the day asked: does not count
+    rows = {k.name: k for k in selectors.coverage_kubes(KubeFactory._meta.model.objects.all(), AS_OF)}
+    assert rows["A 90"].is_covered and rows["A 90"].last_visit_on == day_back(90)
+    assert not rows["B 91"].is_covered and rows["B 91"].last_visit_on == day_back(91)
+    assert not rows["C belum"].is_covered and rows["C belum"].last_visit_on is None
+    # One day later, the day-90 visit has left the period too.
+    later = selectors.coverage_kubes(KubeFactory._meta.model.objects.filter(pk=on_90.pk), AS_OF + dt.timedelta(days=1))
+    assert not later.get().is_covered
+    assert [k.name for k in selectors.not_visited(KubeFactory._meta.model.objects.all(), AS_OF)] == [
+        "C belum",
+        "B 91",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_period_is_a_setting(settings):
+    settings.KUBE_MONITORING_PERIOD_DAYS = 30
+    kube = KubeFactory()
+    visit(kube, day_back(31))
+    assert not selectors.coverage_kubes(KubeFactory._meta.model.objects.all(), AS_OF).get().is_covered
+    settings.KUBE_MONITORING_PERIOD_DAYS = 31
+    assert selectors.coverage_kubes(KubeFactory._meta.model.objects.all(), AS_OF).get().is_covered
+
+
+@pytest.mark.django_db
+def test_per_facilitator_and_kecamatan_count_only_active_groups():
+    Kube = KubeFactory._meta.model
+    ani = FacilitatorFactory(username="ani", first_name="Ani", last_name="")
+    budi = FacilitatorFactory(username="budi", first_name="Budi", last_name="")
+    selatan = Kelurahan.objects.filter(kecamatan__name__icontains="Selatan").first()
+    a1, a2 = KubeFactory(facilitator=ani), KubeFactory(facilitator=ani, kelurahan=selatan)
+    b1 = KubeFactory(facilitator=budi)
+    KubeFactory(facilitator=budi, status=KubeStatus.BUBAR)  # not counted
+    KubeFactory(facilitator=budi, status=KubeStatus.TIDAK_AKTIF)  # not counted
+    KubeFactory(facilitator=budi, founded_on=AS_OF + dt.timedelta(days=1))  # not founded yet
+    visit(a1, day_back(1))
+    visit(a1, day_back(10))  # two visits of one group count it once
+    visit(a2, day_back(200))
+    visit(b1, day_back(5))
+    rows = {r.label: r for r in selectors.coverage_by_facilitator(Kube.objects.all(), AS_OF, 90)}
+    assert (rows["Ani"].active, rows["Ani"].covered, rows["Ani"].not_covered, rows["Ani"].percent) == (2, 1, 1, 50.0)
+    assert (rows["Budi"].active, rows["Budi"].covered, rows["Budi"].percent) == (1, 1, 100.0)
+    by_kecamatan = {r.label: r for r in selectors.coverage_by_kecamatan(Kube.objects.all(), AS_OF, 90)}
+    utara = Kecamatan.objects.get(kelurahans__code="64.74.01.1004").name
+    assert (by_kecamatan[utara].active, by_kecamatan[utara].covered) == (2, 2)
+    assert (by_kecamatan[selatan.kecamatan.name].active, by_kecamatan[selatan.kecamatan.name].covered) == (1, 0)
+    total = selectors.coverage_total(list(by_kecamatan.values()))
+    assert (total.active, total.covered, total.not_covered) == (3, 2, 1)
+
+
+@pytest.mark.django_db
+def test_open_and_overdue_follow_ups():
+    kube = KubeFactory()
+    agreed = visit(kube, AS_OF - dt.timedelta(days=40))
+    late = FollowUp.objects.create(
+        visit=agreed, kube=kube, action="Buat jadwal piket", owner=FollowUpOwner.PENDAMPING, due_on=day_back(2)
+    )
+    due_today = FollowUp.objects.create(
+        visit=agreed, kube=kube, action="Buka rekening", owner=FollowUpOwner.DINAS, due_on=AS_OF
+    )
+    FollowUp.objects.create(
+        visit=agreed,
+        kube=kube,
+        action="Sudah",
+        owner=FollowUpOwner.DINAS,
+        due_on=day_back(30),
+        closed_on=day_back(20),
+        outcome="Selesai",
+    )
+    closed_later = FollowUp.objects.create(
+        visit=agreed,
+        kube=kube,
+        action="Ditutup sesudahnya",
+        owner=FollowUpOwner.DINAS,
+        due_on=day_back(30),
+        closed_on=AS_OF + dt.timedelta(days=3),
+        outcome="Selesai",
+    )
+    open_ = list(selectors.open_follow_ups(None, AS_OF))
+    assert [f.pk for f in open_] == [closed_later.pk, late.pk, due_today.pk]
+    assert [f.is_overdue for f in open_] == [True, True, False]
+    assert [f.pk for f in selectors.overdue_follow_ups(None, AS_OF)] == [closed_later.pk, late.pk]
