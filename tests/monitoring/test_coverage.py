@@ -4,11 +4,13 @@ follow-ups the office sees (monitoring.selectors, /pemantauan/)."""
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from freezegun import freeze_time
 
 from groups.models import Kecamatan, Kelurahan, KubeStatus
 from monitoring import selectors
 from monitoring.models import FollowUp, FollowUpOwner, Visit, VisitKind
-from tests.factories import FacilitatorFactory, KubeFactory
+from tests.factories import ADMIN, ANON, FAC, OFFICER, OTHER, FacilitatorFactory, KubeFactory
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -119,3 +121,79 @@ def test_open_and_overdue_follow_ups():
     assert [f.pk for f in open_] == [closed_later.pk, late.pk, due_today.pk]
     assert [f.is_overdue for f in open_] == [True, True, False]
     assert [f.pk for f in selectors.overdue_follow_ups(None, AS_OF)] == [closed_later.pk, late.pk]
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+URL = "/pemantauan/"
+
+
+def test_coverage_url_is_the_contracts():
+    assert reverse("monitoring_coverage:coverage") == URL
+
+
+@pytest.mark.django_db
+def test_coverage_page_access(client_for, personas):
+    assert client_for(personas[ANON]).get(URL).status_code == 302
+    assert client_for(personas[FAC]).get(URL).status_code == 403
+    assert client_for(personas[OTHER]).get(URL).status_code == 403
+    assert client_for(personas[OFFICER]).get(URL).status_code == 200
+    assert client_for(personas[ADMIN]).get(URL).status_code == 200
+    assert client_for(personas[OFFICER]).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+@freeze_time("2026-06-30 12:00:00+08:00")
+def test_coverage_page_shows_tables_lists_and_follow_ups(client_for, officer, kube):
+    visited = KubeFactory(name="KUBE Rajin", facilitator=kube.facilitator)
+    agreed = visit(visited, day_back(90))
+    visit(kube, day_back(91))
+    FollowUp.objects.create(
+        visit=agreed, kube=visited, action="Tulis jadwal piket", owner=FollowUpOwner.PENDAMPING, due_on=day_back(3)
+    )
+    page = client_for(officer).get(URL).content.decode()
+    assert "1 dari 2 KUBE aktif dikunjungi" in page
+    assert "50,0%" in page
+    assert "KUBE Mekar Uji" in page and "1 Apr 2026" in page  # not visited, last visit on day 91
+    assert "Tulis jadwal piket" in page and "lewat batas" in page
+    # The period is a filter: 91 days covers both.
+    page = client_for(officer).get(URL, {"hari": 91}).content.decode()
+    assert "2 dari 2 KUBE aktif dikunjungi" in page
+    # As of before any visit: nobody covered, never visited.
+    page = client_for(officer).get(URL, {"tanggal": "2026-01-01"}).content.decode()
+    assert "0 dari 2 KUBE aktif dikunjungi" in page and "belum pernah" in page
+    # A date after today is refused with a message, and the page falls back to today.
+    response = client_for(officer).get(URL, {"tanggal": "2026-07-01"})
+    assert "Tanggal tidak boleh melewati hari ini." in response.content.decode()
+
+
+def _world(n: int):
+    selatan = Kelurahan.objects.filter(kecamatan__name__icontains="Selatan").first()
+    for i in range(n):
+        facilitator = FacilitatorFactory()
+        for j in range(2):
+            kube = (
+                KubeFactory(facilitator=facilitator, kelurahan=selatan) if j else KubeFactory(facilitator=facilitator)
+            )
+            if (i + j) % 2:
+                agreed = visit(kube, day_back(5 + i))
+                FollowUp.objects.create(
+                    visit=agreed, kube=kube, action="x", owner=FollowUpOwner.DINAS, due_on=day_back(1 + i)
+                )
+
+
+@pytest.mark.django_db
+@freeze_time("2026-06-30 12:00:00+08:00")
+def test_coverage_page_query_count_does_not_grow(client_for, officer, django_assert_num_queries):
+    client = client_for(officer)
+    _world(1)
+    client.get(URL)
+    # session, user, permissions (x2: the user's and their groups'), coverage by facilitator,
+    # by kecamatan, the groups not visited, the open follow-ups, the user's role names
+    # (the menu), the kecamatan choices of the filter.
+    with django_assert_num_queries(10) as few:
+        client.get(URL)
+    _world(6)
+    with django_assert_num_queries(len(few)):
+        client.get(URL)
