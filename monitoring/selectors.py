@@ -89,8 +89,8 @@ class CoverageRow:
         return self.active - self.covered
 
     @property
-    def percent(self) -> float | None:
-        return round(100 * self.covered / self.active, 1) if self.active else None
+    def percent(self) -> int | None:
+        return round(100 * self.covered / self.active) if self.active else None
 
 
 def _rows(kubes, as_of, days, key: str, label_fields: tuple[str, ...]) -> list[dict]:

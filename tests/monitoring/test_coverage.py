@@ -1,7 +1,9 @@
 """Coverage of the active groups by visits, on a constructed calendar, and the
 follow-ups the office sees (monitoring.selectors, /pemantauan/)."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -79,8 +81,8 @@ def test_per_facilitator_and_kecamatan_count_only_active_groups():
     visit(a2, day_back(200))
     visit(b1, day_back(5))
     rows = {r.label: r for r in selectors.coverage_by_facilitator(Kube.objects.all(), AS_OF, 90)}
-    assert (rows["Ani"].active, rows["Ani"].covered, rows["Ani"].not_covered, rows["Ani"].percent) == (2, 1, 1, 50.0)
-    assert (rows["Budi"].active, rows["Budi"].covered, rows["Budi"].percent) == (1, 1, 100.0)
+    assert (rows["Ani"].active, rows["Ani"].covered, rows["Ani"].not_covered, rows["Ani"].percent) == (2, 1, 1, 50)
+    assert (rows["Budi"].active, rows["Budi"].covered, rows["Budi"].percent) == (1, 1, 100)
     by_kecamatan = {r.label: r for r in selectors.coverage_by_kecamatan(Kube.objects.all(), AS_OF, 90)}
     utara = Kecamatan.objects.get(kelurahans__code="64.74.01.1004").name
     assert (by_kecamatan[utara].active, by_kecamatan[utara].covered) == (2, 2)
@@ -154,7 +156,7 @@ def test_coverage_page_shows_tables_lists_and_follow_ups(client_for, officer, ku
     )
     page = client_for(officer).get(URL).content.decode()
     assert "1 dari 2 KUBE aktif dikunjungi" in page
-    assert "50,0%" in page
+    assert "50%" in page
     assert "KUBE Mekar Uji" in page and "1 Apr 2026" in page  # not visited, last visit on day 91
     assert "Tulis jadwal piket" in page and "lewat batas" in page
     # The period is a filter: 91 days covers both.
@@ -197,3 +199,35 @@ def test_coverage_page_query_count_does_not_grow(client_for, officer, django_ass
     _world(6)
     with django_assert_num_queries(len(few)):
         client.get(URL)
+
+
+# --- The dashboard block ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@freeze_time("2026-06-30 12:00:00+08:00")
+def test_dashboard_coverage_block_and_its_export(client_for, officer, kube):
+    visit(KubeFactory(facilitator=kube.facilitator), day_back(90))
+    visit(kube, day_back(91))
+    KubeFactory(status=KubeStatus.BUBAR)
+    response = client_for(officer).get(reverse("assessments:dashboard"))
+    block = response.context["blocks"]["cakupan_kunjungan"]
+    utara = Kecamatan.objects.get(kelurahans__code="64.74.01.1004").name
+    assert block.table.rows == [[utara, 2, 1, 1, 50]]
+    assert block.table.total[1:] == [2, 1, 1, 50]
+    assert block.figure is not None and "50%" in block.summary
+    assert 'id="cakupan_kunjungan"' in response.content.decode()
+    # As of a day before: the day-91 visit was then within the period.
+    block = client_for(officer).get(reverse("assessments:dashboard"), {"tanggal": "2026-06-29"}).context["blocks"]
+    assert block["cakupan_kunjungan"].table.total[1:] == [2, 2, 0, 100]
+    export = client_for(officer).get(reverse("assessments:dashboard_export", args=["cakupan_kunjungan", "csv"]))
+    assert export.status_code == 200
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Kecamatan", "KUBE aktif", "Dikunjungi", "Belum dikunjungi", "Cakupan"]
+    assert rows[1] == [utara, "2", "1", "1", "50"]
+    assert (
+        client_for(kube.facilitator)
+        .get(reverse("assessments:dashboard_export", args=["cakupan_kunjungan", "csv"]))
+        .status_code
+        == 403
+    )
