@@ -3,13 +3,10 @@ observed and their trend, open follow-ups, trainings) and "Enam faktor kemandiri
 evidence the register has for each of the six independence factors of the Mekar Sari
 study: numbers and dates, no score). Each is a fixed number of queries."""
 
-import datetime as dt
-
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from finances.periods import add_months
 from finances.selectors import kube_products, report_facts
 from kube_registry.panels import ProfilePanel
 from partnerships.models import PartnershipForm
@@ -71,7 +68,7 @@ def factors_context(request, kube) -> dict:
     if not user.has_perm("monitoring.view_visit"):
         return {"visible": False}
     today = timezone.localdate()
-    year_ago = add_months(today, -12) + dt.timedelta(days=1)
+    year_ago = selectors.year_start(today)
     partnerships = partnerships_active_on([kube.pk], today)[kube.pk]
     forms = dict(PartnershipForm.choices)
     management = _latest_with(kube, "cohesion", "task_structure")

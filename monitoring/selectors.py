@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 
+from finances.periods import add_months
 from groups.models import Kube, KubeStatus
 
 from .dynamics import ASPECT_FIELDS, ASPECTS, level_description, trend
@@ -213,9 +214,8 @@ class VisitSummary:
 
 def visit_summary(kube: Kube, today: dt.date) -> VisitSummary:
     """The last visit and the count over the last 12 months; one query (the count in a subquery)."""
-    year_ago = today - dt.timedelta(days=365)
     count = (
-        Visit.objects.filter(kube=kube, visited_on__gt=year_ago, visited_on__lte=today)
+        Visit.objects.filter(kube=kube, visited_on__gte=year_start(today), visited_on__lte=today)
         .order_by()
         .values("kube")
         .annotate(n=Count("pk"))
@@ -229,6 +229,11 @@ def visit_summary(kube: Kube, today: dt.date) -> VisitSummary:
         .first()
     )
     return VisitSummary(last=last, last_year=(last.year_count or 0) if last else 0)
+
+
+def year_start(today: dt.date) -> dt.date:
+    """The first day of "the last 12 months" up to `today` (30 Jun 2026 -> 1 Jul 2025)."""
+    return add_months(today, -12) + dt.timedelta(days=1)
 
 
 def kube_trainings(kube: Kube) -> list[Training]:

@@ -147,3 +147,12 @@ def test_each_panel_is_a_fixed_number_of_queries(rf, officer, kube):
     with CaptureQueriesContext(connection) as queries:
         factors_context(request, kube)
     assert len(queries) == 7
+
+
+def test_the_last_12_months_start_the_day_after_a_year_ago(kube):
+    from monitoring.selectors import visit_summary
+
+    visit(kube, dt.date(2025, 6, 30))  # a year ago to the day: outside
+    visit(kube, dt.date(2025, 7, 1))  # inside
+    summary = visit_summary(kube, TODAY)
+    assert summary.last_year == 1 and summary.last.visited_on == dt.date(2025, 7, 1)
