@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("formation.urls")),
     path("", include("monitoring.urls")),
     path("", include("monitoring.training_urls")),
+    path("", include("monitoring.coverage_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -12,6 +12,7 @@ from finances.panels import FINANCES_PANEL
 from formation.panels import REPLACEMENT_PANEL, STAGES_PANEL
 from groups.panels import profile_context
 from groups.views import KubeScopedMixin
+from monitoring.panels import FACTORS_PANEL, VISITS_PANEL
 from partnerships.panels import NETWORK_PANEL
 
 # Shown between the members (above) and the change history (below).
@@ -19,9 +20,11 @@ PANELS = [
     STAGES_PANEL,  # the program stages as a timeline
     REPLACEMENT_PANEL,  # waiting families to fill the places of members who left
     ASSESSMENT_PANEL,  # the current category, why, and what it still lacks
+    VISITS_PANEL,  # visits, the dynamics last observed and their trend, follow-ups, trainings
     FINANCES_PANEL,  # the latest monthly reports and the products
     PRINT_YEARS_PANEL,  # the finance by year, on the printed "Profil KUBE" only
     NETWORK_PANEL,  # the partner network
+    FACTORS_PANEL,  # the six independence factors: the evidence on record, no score
 ]
 
 

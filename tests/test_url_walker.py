@@ -116,6 +116,8 @@ RULES: dict[str, Rule] = {
     "partnerships:partnership_update": Rule(GROUP, lambda w: {"pk": w.kube.pk, "partnership_pk": w.partnership.pk}),
     "partnerships:partnership_end": Rule(GROUP, lambda w: {"pk": w.kube.pk, "partnership_pk": w.partnership.pk}),
     "partnerships:partner_list": Rule(OFFICE),
+    # monitoring (the office's page)
+    "monitoring_coverage:coverage": Rule(OFFICE),
     "partnerships:partnership_export": Rule(OFFICE),
     "partnerships:partner_create": Rule(OFFICE),
     "partnerships:partner_detail": Rule(OFFICE, lambda w: {"pk": w.partner.pk}),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from finances import selectors as finances
 from groups.models import BusinessField
+from monitoring import selectors as monitoring
 
 from ..models import CATEGORY_RANK, Category
 from ..rubric import NEXT_CATEGORY
@@ -422,6 +423,34 @@ def closest_block(params: DashboardParams, *, full: bool = False, built: dict | 
     )
 
 
+def coverage_block(params: DashboardParams, *, full: bool = False, built: dict | None = None) -> Block:
+    days = monitoring.period_days()
+    rows = monitoring.coverage_by_kecamatan(params.kubes, params.as_of, days)
+    total = monitoring.coverage_total(rows)
+    return Block(
+        key="cakupan_kunjungan",
+        title=_("Cakupan kunjungan"),
+        table=Table(
+            columns=[
+                Column(_("Kecamatan")),
+                Column(_("KUBE aktif"), "int"),
+                Column(_("Dikunjungi"), "int"),
+                Column(_("Belum dikunjungi"), "int"),
+                Column(_("Cakupan"), "percent"),
+            ],
+            rows=[[r.label, r.active, r.covered, r.not_covered, r.percent] for r in rows],
+            total=[_("Jumlah"), total.active, total.covered, total.not_covered, total.percent],
+        ),
+        figure=charts.coverage_figure(rows) if rows else None,
+        summary=charts.coverage_summary(rows),
+        note=_(
+            "KUBE aktif dengan kunjungan dalam %(days)s hari sampai %(date)s (tanggal itu termasuk); "
+            "per pendamping di halaman Pemantauan."
+        )
+        % {"days": days, "date": date_format(params.as_of, "j M Y")},
+    )
+
+
 BLOCKS: dict[str, Callable[..., Block]] = {
     "kategori": categories_block,
     "kecamatan": kecamatan_block,
@@ -432,6 +461,7 @@ BLOCKS: dict[str, Callable[..., Block]] = {
     "keuangan": money_block,
     "kelengkapan_bulanan": completeness_trend_block,
     "kelengkapan_pendamping": completeness_facilitator_block,
+    "cakupan_kunjungan": coverage_block,
     "berisiko": at_risk_block,
     "terdekat": closest_block,
 }

@@ -189,6 +189,30 @@ def completeness_facilitator_figure(rows: Sequence, *, no_facilitator: str) -> d
     }
 
 
+def coverage_figure(rows: Sequence) -> dict:
+    """Visit coverage of the active groups per kecamatan (monitoring.selectors.CoverageRow), as horizontal bars."""
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _("Cakupan kunjungan"),
+                "x": [row.percent for row in rows],
+                "y": [row.label for row in rows],
+                "marker": {"color": CATEGORY_COLOURS["mandiri"]},
+                "hovertemplate": "%{y}: %{x}%<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            xaxis={"range": [0, 105], "ticksuffix": "%", "automargin": True},
+            yaxis={"type": "category", "automargin": True, "autorange": "reversed"},
+            hovermode="closest",
+            showlegend=False,
+            height=max(220, 60 + 26 * len(rows)),
+        ),
+    }
+
+
 # --- Text alternatives: one sentence per figure, read after the block's title ---------------------
 
 MSG_CATEGORY_CHANGE = "%(category)s %(before)s menjadi %(now)s"
@@ -272,4 +296,15 @@ def completeness_facilitator_summary(rows: Sequence, *, no_facilitator: str) -> 
     return chart_text.sentence(
         _("Kelengkapan per pendamping"),
         [chart_text.extremes(_("Kelengkapan"), names, [row.completeness for row in rows], chart_text.percent)],
+    )
+
+
+def coverage_summary(rows: Sequence) -> str:
+    return chart_text.sentence(
+        _("Cakupan kunjungan per kecamatan"),
+        [
+            chart_text.extremes(
+                _("Cakupan"), [row.label for row in rows], [row.percent for row in rows], chart_text.percent
+            )
+        ],
     )

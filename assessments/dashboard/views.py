@@ -13,10 +13,11 @@ from django.views.generic import TemplateView, View
 
 from finances.periods import last_complete_month, report_due_on
 from finances.selectors import facilitator_months
-from groups.models import Kube
+from groups.models import Kube, KubeStatus
 from groups.selectors import kube_queryset
 from kube_registry.downloads import export_response
 from kube_registry.roles import RoleRequiredMixin
+from monitoring import selectors as monitoring
 
 from . import blocks, selectors
 from .exports import FORMATS, block_file
@@ -86,11 +87,15 @@ class FacilitatorHomeView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        kubes = list(kube_queryset(self.request.user).order_by("name", "pk"))
+        kubes = list(
+            kube_queryset(self.request.user)
+            .annotate(last_visit_on=monitoring.last_visit_on(today))
+            .order_by("name", "pk")
+        )
         latest = {a.kube_id: a for a in selectors.latest_assessments(Kube.objects.visible_to(self.request.user), today)}
         rows = []
         for months in facilitator_months(kubes, today=today):
-            rows.append(FacilitatorRow(months=months, assessment=latest.get(months.kube.pk)))
+            rows.append(FacilitatorRow(months=months, assessment=latest.get(months.kube.pk), today=today))
         rows.sort(key=FacilitatorRow.urgency)
         last_month = last_complete_month(today)
         context.update(
@@ -100,15 +105,23 @@ class FacilitatorHomeView(RoleRequiredMixin, TemplateView):
             last_month_due=report_due_on(last_month),
             labels=blocks.category_labels(),
             urgent=sum(1 for row in rows if row.is_urgent),
+            period_days=monitoring.period_days(),
+            # Their groups' open follow-ups: the overdue first (the earliest due first).
+            follow_ups=list(monitoring.open_follow_ups(Kube.objects.visible_to(self.request.user), today)),
         )
         return context
 
 
 class FacilitatorRow:
-    def __init__(self, *, months, assessment):
+    def __init__(self, *, months, assessment, today: dt.date):
         self.months = months
         self.kube = months.kube
         self.assessment = assessment
+        self.last_visit_on = getattr(self.kube, "last_visit_on", None)
+        # Only an active group is expected to be visited (monitoring.selectors' coverage rule).
+        self.is_not_visited = self.kube.status == KubeStatus.AKTIF and not monitoring.is_covered(
+            self.last_visit_on, today
+        )
         self.missing = months.missing if months.expects_reports else []
         self.returned = months.returned if months.expects_reports else []
 
@@ -122,7 +135,23 @@ class FacilitatorRow:
         return flagged or bool(self.missing) or bool(self.returned)
 
     def urgency(self) -> tuple:
-        """Sort key: inactive or at risk first, then the most months missing, then returned reports."""
+        """Sort key, in this order:
+
+        1. active groups not visited within the monitoring period (KUBE_MONITORING_PERIOD_DAYS) first;
+        2. then inactive or at risk;
+        3. then the most months missing, then the most returned reports;
+        4. then groups expected to report before those that are not;
+        5. then the longest since the last visit (never visited first);
+        6. then by name.
+        """
         a = self.assessment
         flagged = 0 if a is not None and (a.is_inactive or a.is_at_risk) else 1
-        return (flagged, -len(self.missing), -len(self.returned), not self.months.expects_reports, self.kube.name)
+        return (
+            not self.is_not_visited,
+            flagged,
+            -len(self.missing),
+            -len(self.returned),
+            not self.months.expects_reports,
+            self.last_visit_on or dt.date.min,
+            self.kube.name,
+        )

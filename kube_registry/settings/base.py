@@ -156,6 +156,10 @@ KUBE_WORKING_AGE = (
     int(os.environ.get("KUBE_WORKING_AGE_MAX", "59")),
 )
 
+# Monitoring (issue 16): an active group is covered when visited within this many days
+# ending on the day asked (that day included): monitoring.selectors.coverage_start.
+KUBE_MONITORING_PERIOD_DAYS = int(os.environ.get("KUBE_MONITORING_PERIOD_DAYS", "90"))
+
 # Imports: all or nothing, so a file must fit in one transaction and one request.
 KUBE_IMPORT_MAX_BYTES = int(os.environ.get("KUBE_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 KUBE_IMPORT_MAX_ROWS = int(os.environ.get("KUBE_IMPORT_MAX_ROWS", "200000"))  # data rows per sheet (and per file)

@@ -33,6 +33,7 @@ from assessments.selectors import assessable_kubes
 from assessments.services import assessment_run_all
 from finances.models import ReportStatus
 from finances.periods import add_months, last_complete_month
+from monitoring.models import FollowUp, Visit
 from tests.e2e.helpers import sign_in
 from tests.factories import KubeFactory, MembershipFactory
 from tests.finances.factories import MemberLineFactory, MonthlyReportFactory
@@ -99,6 +100,20 @@ def enrich(world: World) -> None:
         for back in range(1, 7):
             MonthlyReportFactory(kube=other, period=add_months(last, -back), status=ReportStatus.VERIFIED)
     today = timezone.localdate()
+    # A group observed twice with an open, overdue follow-up: the profile's field panels and /pemantauan/.
+    for days, score in ((40, 2), (10, 3)):
+        seen = Visit.objects.create(
+            kube=world.kube,
+            visited_on=today - dt.timedelta(days=days),
+            kind="pendampingan",
+            visitor=world.kube.facilitator,
+            communication=score,
+            cohesion=score,
+            leadership=score,
+        )
+    FollowUp.objects.create(
+        visit=seen, kube=world.kube, action="Jadwal piket", owner="dinas", due_on=today - dt.timedelta(days=1)
+    )
     assessment_run_all(kubes=assessable_kubes(), as_of=dt.date(today.year - 1, 12, 31))
     assessment_run_all(kubes=assessable_kubes(), as_of=today)
 
