@@ -1,6 +1,7 @@
 """Issue 16 in the browser, on a 360-pixel phone: a facilitator records a visit with
 attendance, the group's dynamics, a photo and a follow-up; at the next visit (the next
-day) they close the follow-up from the group's visit page."""
+day) they close the follow-up from the group's visit page; between the two, an officer sees the
+group covered and the follow-up open at /pemantauan/."""
 
 import datetime as dt
 import io
@@ -12,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from monitoring.models import FollowUp, Visit
 from tests.e2e.helpers import sign_in
-from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, PersonFactory
+from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, OfficerFactory, PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -90,7 +91,18 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     expect(follow_ups).to_contain_text("Siti Aminah")
     assert_fits_the_phone(page)
 
+    # An officer, at the office: the group is covered and the follow-up is open.
+    OfficerFactory(username="petugas")
+    sign_in(page, base, "petugas")
+    page.goto(f"{base}/pemantauan/")
+    expect(page.locator("#belum-dikunjungi")).to_contain_text("0 KUBE belum dikunjungi")
+    expect(page.locator("#belum-dikunjungi")).not_to_contain_text("KUBE Mekar Sari")
+    expect(page.locator("#tindak-lanjut")).to_contain_text("Menulis jadwal piket dan menempelnya.")
+    expect(page.locator("#tindak-lanjut")).to_contain_text("KUBE Mekar Sari")
+
     # The next visit, today, without location: recorded, then the follow-up closed with what happened.
+    sign_in(page, base, "pendamping1")
+    page.goto(f"{base}/kelompok/{kube.pk}/kunjungan/")
     page.get_by_role("link", name="Catat kunjungan").click()
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_role("article")).to_have_count(2)
