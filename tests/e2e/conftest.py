@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio loop on the main thread; Django would otherwise
 # refuse database access from the test body (SynchronousOnlyOperation).
@@ -59,6 +60,11 @@ def browser_context_args(browser_context_args):
         "timezone_id": "Asia/Makassar",
         "viewport": {"width": 1366, "height": 768},
     }
+
+
+# `expect(...)` waits 5 s by default; on a loaded two-core CI machine a POST, its redirect
+# and the next page on PostgreSQL have taken longer (a test saw the old page's table).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
