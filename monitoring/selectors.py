@@ -23,6 +23,7 @@ from django.db.models import (
     F,
     Max,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -34,7 +35,7 @@ from finances.periods import add_months
 from groups.models import Kube, KubeStatus
 
 from .dynamics import ASPECT_FIELDS, ASPECTS, level_description, trend
-from .models import FollowUp, Training, Visit
+from .models import FollowUp, Training, Visit, VisitPhoto
 
 
 def period_days() -> int:
@@ -234,6 +235,18 @@ def visit_summary(kube: Kube, today: dt.date) -> VisitSummary:
 def year_start(today: dt.date) -> dt.date:
     """The first day of "the last 12 months" up to `today` (30 Jun 2026 -> 1 Jul 2025)."""
     return add_months(today, -12) + dt.timedelta(days=1)
+
+
+def kube_visits(kube: Kube) -> QuerySet[Visit]:
+    """The group's visits, newest first: the visitor, the head count and the photos' sizes
+    (not their bytes) in a fixed number of queries."""
+    return (
+        Visit.objects.filter(kube=kube)
+        .select_related("visitor")
+        .annotate(ticked=Count("attendees", distinct=True))
+        .prefetch_related(Prefetch("photos", queryset=VisitPhoto.objects.only("pk", "visit_id", "width", "height")))
+        .order_by("-visited_on", "-pk")
+    )
 
 
 def kube_trainings(kube: Kube) -> list[Training]:

@@ -8,9 +8,9 @@ facilitator asking for another's group gets 404 for every method.
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,32 +20,12 @@ from groups.views import KubeScopedMixin
 from kube_registry import submissions, versioning
 from kube_registry.form_views import ServiceFormMixin
 
-from . import services
+from . import selectors, services
 from .dynamics import ASPECTS, level_description
 from .forms import FollowUpCloseForm, VisitForm
 from .models import FollowUp, ProblemArea, Visit, VisitKind, VisitPhoto
 
 PER_PAGE = 20
-
-
-def _visits(kube):
-    """The group's visits, newest first: the visitor, the head count and the photos' sizes
-    (not their bytes) in a fixed number of queries."""
-    return (
-        Visit.objects.filter(kube=kube)
-        .select_related("visitor")
-        .annotate(ticked=Count("attendees", distinct=True))
-        .prefetch_related(Prefetch("photos", queryset=VisitPhoto.objects.only("pk", "visit_id", "width", "height")))
-        .order_by("-visited_on", "-pk")
-    )
-
-
-def _open_follow_ups(kube):
-    return (
-        FollowUp.objects.filter(kube=kube, closed_on__isnull=True)
-        .select_related("visit", "owner_membership__person")
-        .order_by("due_on", "pk")
-    )
 
 
 def close_form(follow_up: FollowUp, data=None) -> FollowUpCloseForm:
@@ -75,10 +55,10 @@ class VisitListView(KubeScopedMixin, TemplateView):
     http_method_names = ["get", "head"]
 
     def get_context_data(self, **kwargs):
-        page = Paginator(_visits(self.kube), PER_PAGE).get_page(self.request.GET.get("page"))
+        page = Paginator(selectors.kube_visits(self.kube), PER_PAGE).get_page(self.request.GET.get("page"))
         for visit in page.object_list:
             _describe(visit)
-        follow_ups = list(_open_follow_ups(self.kube))
+        follow_ups = list(selectors.open_follow_ups(None, timezone.localdate(), kube=self.kube))
         can_close = self.request.user.has_perm("monitoring.change_followup")
         for follow_up in follow_ups:
             follow_up.close_form = close_form(follow_up) if can_close else None

@@ -113,7 +113,11 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesia")), ("en", _("Inggris"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every number a template prints gets the locale's separator, ids in form
+# values, links and data attributes too ("1.234" is no id: picking waiting families for a
+# proposal failed once ids passed 999). Amounts shown to people use `rupiah`, large counts
+# `intcomma` (django.contrib.humanize); tests run with ids above a million (conftest.py).
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Makassar")
 USE_TZ = True
 

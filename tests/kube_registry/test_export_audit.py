@@ -94,9 +94,9 @@ def _full_numbers() -> set[str]:
 
     numbers = set()
     for offset, model in ((7000, Person), (8000, Candidate)):
-        for pk in model.objects.values_list("pk", flat=True):
-            nik = make_nik(serial=offset + pk, region="647403")
-            model.objects.filter(pk=pk).update(nik=nik, kk=f"6474031{offset + pk:09d}")
+        for serial, pk in enumerate(model.objects.values_list("pk", flat=True), start=offset):
+            nik = make_nik(serial=serial, region="647403")
+            model.objects.filter(pk=pk).update(nik=nik, kk=f"6474031{serial:09d}")
         for nik, kk in model.objects.values_list("nik", "kk"):
             numbers |= {nik, kk} - {""}
     return numbers

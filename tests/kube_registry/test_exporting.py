@@ -79,7 +79,8 @@ ROWS_PER_GROUP = {
 
 def fill(kube: Kube) -> Kube:
     """A group with something in every sheet, in the shapes the import knows."""
-    ketua = MembershipFactory(kube=kube, role=Role.KETUA, person=PersonFactory(kk=f"647401120315{kube.pk:04d}"))
+    kk = f"647401120315{kube.pk % 10_000:04d}"
+    ketua = MembershipFactory(kube=kube, role=Role.KETUA, person=PersonFactory(kk=kk))
     member = MembershipFactory(kube=kube, role=Role.ANGGOTA)
     MembershipFactory(kube=kube, left_on=D(2022, 6, 30), leave_reason="pindah")
     GrantFactory(kube=kube, description="Bantuan UEP 10 KK")
