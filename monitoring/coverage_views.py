@@ -7,6 +7,7 @@ every group in view), an anonymous visitor the sign-in page.
 import datetime as dt
 
 from django import forms
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -17,7 +18,7 @@ from kube_registry.roles import RoleRequiredMixin
 
 from . import selectors
 
-LIST_LIMIT = 100  # rows of each list on the page
+PER_PAGE = 50  # rows of each list (the groups not visited, the open follow-ups) on a page
 
 MSG_DATE_AFTER_TODAY = _("Tanggal tidak boleh melewati hari ini.")
 
@@ -67,8 +68,8 @@ class CoverageView(RoleRequiredMixin, TemplateView):
         by_facilitator = selectors.coverage_by_facilitator(kubes, as_of, days)
         by_kecamatan = selectors.coverage_by_kecamatan(kubes, as_of, days)
         total = selectors.coverage_total(by_kecamatan)
-        not_visited = list(selectors.not_visited(kubes, as_of, days)[:LIST_LIMIT])
-        follow_ups = list(selectors.open_follow_ups(kubes, as_of)[: LIST_LIMIT + 1])
+        not_visited = self._page(selectors.not_visited(kubes, as_of, days), "hal_kube")
+        follow_ups = self._page(selectors.open_follow_ups(kubes, as_of), "hal_tl")
         context.update(
             form=form,
             as_of=as_of,
@@ -78,9 +79,21 @@ class CoverageView(RoleRequiredMixin, TemplateView):
             by_kecamatan=by_kecamatan,
             total=total,
             not_visited=not_visited,
-            not_visited_more=max(total.not_covered - len(not_visited), 0),
-            follow_ups=follow_ups[:LIST_LIMIT],
-            follow_ups_more=len(follow_ups) > LIST_LIMIT,
-            overdue_count=sum(1 for f in follow_ups[:LIST_LIMIT] if f.is_overdue),
+            follow_ups=follow_ups,
+            overdue_count=selectors.overdue_follow_ups(kubes, as_of).count(),
         )
         return context
+
+    def _page(self, queryset, param: str) -> dict:
+        """One page of a list, with what the pagination links need (the other list keeps its page)."""
+        page = Paginator(queryset, PER_PAGE).get_page(self.request.GET.get(param))
+        query = self.request.GET.copy()
+        query.pop(param, None)
+        return {
+            "rows": page.object_list,
+            "page_obj": page,
+            "paginator": page.paginator,
+            "is_paginated": page.has_other_pages(),
+            "query_without_page": query.urlencode(),
+            "param": param,
+        }

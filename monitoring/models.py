@@ -126,6 +126,7 @@ class VisitPhoto(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("kunjungan"))
     content = models.BinaryField(_("isi"))
+    thumbnail = models.BinaryField(_("gambar kecil"), default=b"")
     content_type = models.CharField(_("jenis berkas"), max_length=30, default="image/jpeg")
     width = models.PositiveIntegerField(_("lebar"))
     height = models.PositiveIntegerField(_("tinggi"))

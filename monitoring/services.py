@@ -166,7 +166,14 @@ def visit_record(
         ) from exc
     visit.attendees.set(attendees)
     VisitPhoto.objects.bulk_create(
-        VisitPhoto(visit=visit, content=p.content, content_type=p.content_type, width=p.width, height=p.height)
+        VisitPhoto(
+            visit=visit,
+            content=p.content,
+            thumbnail=p.thumbnail,
+            content_type=p.content_type,
+            width=p.width,
+            height=p.height,
+        )
         for p in prepared
     )
     for item in follow_ups:

@@ -15,6 +15,11 @@ urlpatterns = [
         name="visit_photo",
     ),
     path(
+        "kelompok/<int:pk>/kunjungan/foto/<int:photo_pk>/kecil/",
+        views.VisitPhotoView.as_view(thumbnail=True),
+        name="visit_photo_thumbnail",
+    ),
+    path(
         "kelompok/<int:pk>/tindak-lanjut/<int:follow_up_pk>/selesai/",
         views.FollowUpCloseView.as_view(),
         name="follow_up_close",

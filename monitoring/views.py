@@ -97,16 +97,22 @@ class VisitCreateView(KubeScopedMixin, ServiceFormMixin, FormView):
 
 
 class VisitPhotoView(KubeScopedMixin, View):
+    """A visit's photo, or its small copy (the list's thumbnails): only the bytes asked for are read."""
+
     permission_required = "monitoring.view_visitphoto"
     scope = ("kube", "photo")
     http_method_names = ["get", "head"]
+    thumbnail = False
 
     @cached_property
     def photo(self) -> VisitPhoto:
-        return get_object_or_404(VisitPhoto, visit__kube=self.kube, pk=self.kwargs["photo_pk"])
+        wanted = "thumbnail" if self.thumbnail else "content"
+        photos = VisitPhoto.objects.only("pk", "content_type", wanted)
+        return get_object_or_404(photos, visit__kube=self.kube, pk=self.kwargs["photo_pk"])
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(bytes(self.photo.content), content_type=self.photo.content_type)
+        content = self.photo.thumbnail if self.thumbnail else self.photo.content
+        response = HttpResponse(bytes(content), content_type=self.photo.content_type)
         # A member's photo stays in this browser: never in a shared cache.
         response["Cache-Control"] = "private, max-age=3600"
         return response

@@ -103,6 +103,7 @@ CROSS_CHILD = {
     "partnerships:partnership_end": ("partnership_pk", "partnership_pk"),
     "formation:proposal_candidate_remove": ("entry_pk", "entry_pk"),
     "monitoring:visit_photo": ("photo_pk", "photo_pk"),
+    "monitoring:visit_photo_thumbnail": ("photo_pk", "photo_pk"),
     "monitoring:follow_up_close": ("follow_up_pk", "follow_up_pk"),
 }
 

@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "monitoring:visit_list": Rule(GROUP, kube),
     "monitoring:visit_create": Rule(GROUP, kube),
     "monitoring:visit_photo": Rule(GROUP, lambda w: {"pk": w.kube.pk, "photo_pk": w.visit_photo.pk}),
+    "monitoring:visit_photo_thumbnail": Rule(GROUP, lambda w: {"pk": w.kube.pk, "photo_pk": w.visit_photo.pk}),
     "monitoring:follow_up_close": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "follow_up_pk": w.follow_up.pk}),
     "assessments:kube_assessments": Rule(GROUP, kube),
     "assessments:assess_now": Rule(POST_ONLY, kube),

@@ -33,6 +33,7 @@ class VisitPhotoFactory(factory.django.DjangoModelFactory):
 
     visit = factory.SubFactory(VisitFactory)
     content = factory.LazyFunction(jpeg_bytes)
+    thumbnail = factory.LazyFunction(lambda: jpeg_bytes((20, 15)))
     width = 40
     height = 30
 

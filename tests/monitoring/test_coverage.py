@@ -170,6 +170,31 @@ def test_coverage_page_shows_tables_lists_and_follow_ups(client_for, officer, ku
     assert "Tanggal tidak boleh melewati hari ini." in response.content.decode()
 
 
+@pytest.mark.django_db
+@freeze_time("2026-06-30 12:00:00+08:00")
+def test_every_group_not_visited_and_every_follow_up_is_reachable_page_by_page(client_for, officer, kube):
+    from monitoring.coverage_views import PER_PAGE
+
+    agreed = visit(KubeFactory(facilitator=kube.facilitator), day_back(1))
+    for i in range(PER_PAGE + 2):
+        KubeFactory(name=f"KUBE Sepi {i:03d}", facilitator=kube.facilitator)
+        FollowUp.objects.create(
+            visit=agreed, kube=agreed.kube, action=f"Tugas {i:03d}", owner=FollowUpOwner.DINAS, due_on=day_back(1)
+        )
+    client = client_for(officer)
+    first = client.get(URL).content.decode()
+    assert "KUBE Sepi 000" in first and "KUBE Sepi 051" not in first
+    assert "Tugas 000" in first and "Tugas 051" not in first
+    # The second page of one list keeps the other list on its own page, and the filters.
+    second = client.get(URL, {"hari": 30, "hal_kube": 2}).content.decode()
+    assert "KUBE Sepi 051" in second and "KUBE Sepi 000" not in second
+    assert "Tugas 000" in second and "Tugas 051" not in second
+    assert "hari=30&amp;hal_kube=2&amp;hal_tl=2#tindak-lanjut" in second
+    last = client.get(URL, {"hal_tl": 2}).content.decode()
+    assert "Tugas 051" in last and "Tugas 000" not in last
+    assert "53 lewat batas waktu" not in last and "0 lewat batas waktu" in last  # due today: not overdue yet
+
+
 def _world(n: int):
     selatan = Kelurahan.objects.filter(kecamatan__name__icontains="Selatan").first()
     for i in range(n):
@@ -192,9 +217,9 @@ def test_coverage_page_query_count_does_not_grow(client_for, officer, django_ass
     _world(1)
     client.get(URL)
     # session, user, permissions (x2: the user's and their groups'), coverage by facilitator,
-    # by kecamatan, the groups not visited, the open follow-ups, the user's role names
-    # (the menu), the kecamatan choices of the filter.
-    with django_assert_num_queries(10) as few:
+    # by kecamatan, the groups not visited and their count, the open follow-ups and their
+    # count, the overdue count, the user's role names (the menu), the kecamatan choices.
+    with django_assert_num_queries(13) as few:
         client.get(URL)
     _world(6)
     with django_assert_num_queries(len(few)):

@@ -134,3 +134,11 @@ def test_the_form_keeps_a_stripped_photo_served_privately(client_for, facilitato
     assert served["Cache-Control"].startswith("private")
     with Image.open(io.BytesIO(served.content)) as image:
         assert max(image.size) == 1600 and GPS_TAG not in image.getexif() and dict(image.getexif()) == {}
+    # The list shows the small copy, itself without metadata, a small fraction of the photo's weight.
+    small_url = reverse("monitoring:visit_photo_thumbnail", kwargs={"pk": kube.pk, "photo_pk": photo.pk})
+    assert f'src="{small_url}"' in client.get(reverse("monitoring:visit_list", kwargs={"pk": kube.pk})).content.decode()
+    small = client.get(small_url)
+    assert small.status_code == 200 and small["Cache-Control"].startswith("private")
+    with Image.open(io.BytesIO(small.content)) as image:
+        assert image.format == "JPEG" and max(image.size) == photos.THUMBNAIL_SIDE and dict(image.getexif()) == {}
+    assert len(small.content) < len(served.content) / 5

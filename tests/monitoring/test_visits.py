@@ -56,7 +56,8 @@ def test_another_facilitator_gets_404_for_get_and_post(client_for, other_facilit
     photo = VisitPhotoFactory(visit=visit)
     client = client_for(other_facilitator)
     photo_url = reverse("monitoring:visit_photo", kwargs={"pk": kube.pk, "photo_pk": photo.pk})
-    for url in (list_url(kube), create_url(kube), photo_url, close_url(follow_up)):
+    small_url = reverse("monitoring:visit_photo_thumbnail", kwargs={"pk": kube.pk, "photo_pk": photo.pk})
+    for url in (list_url(kube), create_url(kube), photo_url, small_url, close_url(follow_up)):
         assert client.get(url).status_code == 404, url
         assert client.post(url, visit_data()).status_code == 404, url
     assert Visit.objects.count() == 1
