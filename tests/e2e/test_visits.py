@@ -5,6 +5,7 @@ group covered and the follow-up open at /pemantauan/."""
 
 import datetime as dt
 import io
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
@@ -85,7 +86,12 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
     expect(card).to_contain_text("2 anggota hadir")
     expect(card).to_contain_text("Pertemuan rutin; sebagian besar anggota menyampaikan pendapat.")
     expect(card.get_by_role("img")).to_have_count(1)
-    assert card.get_by_role("img").evaluate("img => img.naturalWidth") == 1200
+    # The list shows the small copy; its link opens the photo (resized to 1200 px wide).
+    assert card.get_by_role("img").evaluate("img => img.naturalWidth") == 288
+    href = card.get_by_role("link").filter(has=page.get_by_role("img")).get_attribute("href")
+    photo = page.request.get(urljoin(page.url, href))
+    assert photo.ok and photo.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(photo.body())).size == (1200, 900)
     follow_ups = page.locator("#tindak-lanjut")
     expect(follow_ups).to_contain_text("Menulis jadwal piket dan menempelnya.")
     expect(follow_ups).to_contain_text("Siti Aminah")
