@@ -8,7 +8,7 @@ PORT ?= 8000
 # Both CPU cores by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format bench load install install-dev chromium migrate messages clean
+.PHONY: run test lint format bench load install install-dev chromium migrate messages clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -49,6 +49,7 @@ chromium:
 # makemigrations --check needs no database: an in-memory one keeps it from touching DATABASE_URL's.
 test: install-dev chromium
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=kube_registry.settings.test
+	node --test tests/js/
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 # djlint reads [tool.djlint] in pyproject.toml: --check is its formatter, --lint its rules.
@@ -71,6 +72,35 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static/vendor -
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 	$(BIN)/python manage.py compilemessages $(MESSAGES_IGNORE)
+
+# The offline app's JavaScript libraries (README, "Offline"): fetched from the npm registry
+# only when this target runs, and committed, so running and testing need no network and
+# no build. Workbox: workbox-sw.js and the production build of each module the service
+# worker uses (templates/offline/sw.js; add a module here when it uses another); idb: its
+# UMD build. sourceMappingURL comments are dropped: the maps are not shipped, and
+# collectstatic's manifest storage refuses a comment naming a missing file.
+WORKBOX_VERSION := 7.4.1
+WORKBOX_MODULES := core routing strategies precaching
+IDB_VERSION := 8.0.4
+WORKBOX_DIR := static/vendor/workbox-$(WORKBOX_VERSION)
+IDB_DIR := static/vendor/idb-$(IDB_VERSION)
+
+vendor:
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cd "$$tmp"; \
+	npm pack --silent workbox-sw@$(WORKBOX_VERSION) \
+		$(foreach m,$(WORKBOX_MODULES),workbox-$(m)@$(WORKBOX_VERSION)) idb@$(IDB_VERSION) >/dev/null; \
+	for f in *.tgz; do mkdir "$${f%.tgz}"; tar -xzf "$$f" -C "$${f%.tgz}"; done; \
+	cd "$(CURDIR)"; \
+	rm -rf $(WORKBOX_DIR) $(IDB_DIR); mkdir -p $(WORKBOX_DIR) $(IDB_DIR); \
+	cp "$$tmp/workbox-sw-$(WORKBOX_VERSION)/package/build/workbox-sw.js" \
+		"$$tmp/workbox-sw-$(WORKBOX_VERSION)/package/LICENSE" $(WORKBOX_DIR)/; \
+	for m in $(WORKBOX_MODULES); do \
+		cp "$$tmp/workbox-$$m-$(WORKBOX_VERSION)/package/build/workbox-$$m.prod.js" $(WORKBOX_DIR)/; \
+	done; \
+	cp "$$tmp/idb-$(IDB_VERSION)/package/build/umd.js" "$$tmp/idb-$(IDB_VERSION)/package/LICENSE" $(IDB_DIR)/; \
+	sed -i '/^\/\/# sourceMappingURL=/d' $(WORKBOX_DIR)/*.js $(IDB_DIR)/*.js; \
+	echo "vendored: $$(ls $(WORKBOX_DIR) $(IDB_DIR) | tr '\n' ' ')"
 
 bench: install-dev
 	$(BIN)/python -m benchmarks
