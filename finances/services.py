@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from groups.models import Kube, Membership
 from kube_registry.values import format_rupiah
-from kube_registry.versioning import version_bump, version_check
+from kube_registry.versioning import StaleEdit, stale_message, version_bump, version_check
 
 from .models import (
     REPORT_MONEY_FIELDS,
@@ -45,8 +45,9 @@ MSG_CONFLICT = gettext_noop(
     "muat ulang halaman untuk melihat versi terbaru, lalu masukkan lagi perubahan Anda."
 )
 MSG_CONFLICT_NEW = gettext_noop(
-    "Laporan bulan ini sudah dibuat oleh {user} ({time}) setelah Anda membuka formulir. Isian Anda tidak "
-    "disimpan: muat ulang halaman untuk melihat laporan itu."
+    "Laporan bulan ini sudah dibuat oleh {user} ({time}) setelah Anda membuka formulir; isian Anda belum "
+    "disimpan. Periksa laporan itu (muat ulang halaman untuk melihatnya), atau simpan lagi bila isian Anda "
+    "yang benar."
 )
 MSG_NOT_EDITABLE = gettext_noop(
     "Laporan berstatus {status} tidak dapat diubah. Laporan terverifikasi hanya dapat diubah setelah dibuka "
@@ -181,6 +182,17 @@ def _conflict(report: MonthlyReport | None, *, is_new: bool) -> ValidationError:
     return ValidationError(_(message).format(user=_user_name(user), time=_when(moment)), code="conflict")
 
 
+def _stale(report: MonthlyReport, version: int, *, actor) -> StaleEdit:
+    """The month's report changed after the form was read (versioning, as every edit form): the
+    message says who changed what (old → new, the office's return included), the form keeps what
+    was typed and takes the current version, so saving again keeps the typed values."""
+    if not version:  # the form was for a new report, and someone has written one since
+        message = _conflict(report, is_new=True).messages[0]
+    else:
+        message = stale_message(report, version, actor=actor, fields=(*REPORT_FIELDS, "status", "review_comment"))
+    return StaleEdit(message, current_version=report.version)
+
+
 def _check_period(kube: Kube, period: dt.date) -> None:
     if period_not_yet(period, today=timezone.localdate()):
         raise ValidationError({"period": _(MSG_PERIOD_FUTURE).format(month=period_label(period))})
@@ -223,7 +235,7 @@ def report_save(
             raise _conflict(None, is_new=False)
         report = MonthlyReport(kube=kube, period=period, version=0)
     elif version != report.version:
-        raise _conflict(report, is_new=not version)
+        raise _stale(report, version, actor=actor)
     elif not report.is_editable:
         raise ValidationError(_(MSG_NOT_EDITABLE).format(status=report.get_status_display().lower()))
 

@@ -1,15 +1,19 @@
 from django.conf import settings
+from django.utils import timezone
 
+from .phone import opaque_user
 from .roles import ROLE_LABELS, primary_role
 
 
 def roles(request):
     user = getattr(request, "user", None)
+    # When the page was made: a copy kept on the phone shows its age (static/js/offline/app.js).
+    common = {"city_name": settings.KUBE_CITY_NAME, "page_time": timezone.now().isoformat(timespec="seconds")}
     if user is None or not user.is_authenticated:
-        return {"city_name": settings.KUBE_CITY_NAME}
+        return common
     role = primary_role(user)
-    return {
-        "city_name": settings.KUBE_CITY_NAME,
+    return common | {
+        "offline_user": opaque_user(user),
         "user_role": role,
         "user_role_label": ROLE_LABELS.get(role, ""),
     }

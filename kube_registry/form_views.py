@@ -12,10 +12,20 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from kube_registry import submissions, versioning
+from kube_registry.phone import FORM_ANSWER_HEADER, from_phone_queue
+
+
+def saved_answer(request, url: str):
+    """Where a save led: a redirect, or for the phone's queue JSON (the flash message waits in
+    the session for the page the phone then opens)."""
+    if from_phone_queue(request):
+        return JsonResponse({"status": "saved", "url": str(url)})
+    return redirect(url)
 
 
 def fit_errors(exc: ValidationError, form) -> ValidationError:
@@ -65,18 +75,26 @@ class ServiceFormMixin:
             )
         except submissions.AlreadySubmitted as done:
             messages.info(self.request, _(submissions.MSG_ALREADY_SAVED))
-            return redirect(done.url or self.request.path)
+            return saved_answer(self.request, done.url or self.request.path)
         except ValidationError as exc:
-            if isinstance(exc, versioning.StaleEdit) and versioning.FIELD in form.fields:
+            stale = isinstance(exc, versioning.StaleEdit)
+            if stale and versioning.FIELD in form.fields:
                 form.data = form.data.copy()  # the next save is made knowing the changes listed
                 form.data[form.add_prefix(versioning.FIELD)] = exc.current_version
             form.add_error(None, fit_errors(exc, form))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response[FORM_ANSWER_HEADER] = "conflict" if stale else "refused"
+            return response
         for warning in getattr(self, "warnings", []):
             messages.warning(self.request, warning)
         if self.success_message:
             messages.success(self.request, self.success_message)
-        return redirect(url)
+        return saved_answer(self.request, url)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response[FORM_ANSWER_HEADER] = "refused"
+        return response
 
 
 def action_run(request, perform: Callable[[], Any], success: Callable[[Any], str]) -> Any:

@@ -4,9 +4,16 @@ Roles are Django auth groups. Each app grants its own permissions to the roles i
 data migration that calls `grant_role_permissions`, so this module imports no app.
 """
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import JsonResponse
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+
+from .phone import from_phone_queue
 
 ROLE_ADMIN = "admin"
 ROLE_OFFICER = "petugas"
@@ -213,6 +220,9 @@ class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
+            if from_phone_queue(request):  # the phone's queue keeps the sending until the user signs in
+                login = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}"
+                return JsonResponse({"status": "signin", "url": login}, status=401)
             return self.handle_no_permission()
         for name in self.scope:
             getattr(self, name)

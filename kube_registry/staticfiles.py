@@ -30,7 +30,7 @@ class PlotlyFinder(BaseFinder):
         if path == f"{PLOTLY_PREFIX}/{PLOTLY_FILE}":
             match = str(self.root / PLOTLY_FILE)
             return [match] if find_all else match
-        return [] if find_all else None
+        return []  # not found, as Django's own finders say it (None would become a match of [None])
 
     def list(self, ignore_patterns):
         yield PLOTLY_FILE, self.storage

@@ -23,7 +23,8 @@ from .models import SubmissionToken
 
 FIELD = "form_token"
 MSG_ALREADY_SAVED = gettext_noop("Formulir ini sudah disimpan; tidak disimpan dua kali.")
-KEEP_FOR = dt.timedelta(days=7)
+# A phone may hold a sending for weeks without a signal; its retry must still find the claim.
+KEEP_FOR = dt.timedelta(days=30)
 
 
 class AlreadySubmitted(Exception):
@@ -63,7 +64,7 @@ def run_once(*, user, token: str, perform: Callable[[], Any], url_of: Callable[[
 
 
 def tokens_purge(*, now: dt.datetime | None = None) -> int:
-    """Forget tokens older than a week: no double click is that slow."""
+    """Forget tokens older than KEEP_FOR: no double click or phone queue waits that long."""
     cutoff = (now or timezone.now()) - KEEP_FOR
     deleted, _by_model = SubmissionToken.objects.filter(created_at__lt=cutoff).delete()
     return deleted

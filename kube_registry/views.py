@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.db import connection
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
@@ -15,3 +16,13 @@ def healthz(request):
     except Exception:  # any database failure means "not healthy", never a 500 page
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out also empties this browser's copies: the phone's kept pages and queue
+    (`Clear-Site-Data`; the page's script has warned first if anything was still unsent)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

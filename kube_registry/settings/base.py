@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "assessments",
     "formation",
     "monitoring",
+    "offline",
     "pages",
 ]
 

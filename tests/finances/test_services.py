@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 from freezegun import freeze_time
 
+from kube_registry.versioning import StaleEdit
 from finances import services
 from finances.models import Loan, MemberLine, MonthlyReport, ReportStatus
 from finances.periods import add_months, report_due_on
@@ -90,19 +91,21 @@ def test_report_save_refuses_lines_of_members_outside_the_group_or_month(kube, f
 def test_second_save_with_the_same_version_is_a_conflict_and_overwrites_nothing(kube, facilitator, officer):
     report = save(kube, facilitator)
     save(kube, facilitator, version=report.version, income=2_500_000)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(StaleEdit) as exc:
         save(kube, officer, version=report.version, income=9_000_000)
-    assert exc.value.code == "conflict"
+    assert exc.value.current_version == 2
+    # Who changed what since the form was read: the report's own stale message, as every edit form's.
     assert f"sudah diubah oleh {facilitator.get_full_name()} (5 Apr 2024 09:00)" in exc.value.messages[0]
+    assert "2000000 → 2500000" in exc.value.messages[0]
     stored = MonthlyReport.objects.get(pk=report.pk)
     assert (stored.income, stored.version) == (2_500_000, 2)
 
 
 def test_two_people_creating_the_same_month_conflict(kube, facilitator, officer):
     save(kube, facilitator)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(StaleEdit) as exc:
         save(kube, officer, version=0, income=1)
-    assert "sudah dibuat oleh" in exc.value.messages[0]
+    assert "sudah dibuat oleh" in exc.value.messages[0] and exc.value.current_version == 1
     assert MonthlyReport.objects.get().income == 2_000_000
 
 

@@ -107,10 +107,15 @@ def test_second_of_two_concurrent_saves_gets_the_conflict_message(client_for, fa
     response = second.post(form_url(kube), report_post(version=version, income="3.000.000"))
     assert response.status_code == 200
     errors = response.context["form"].non_field_errors()
-    assert "Laporan ini sudah diubah oleh" in errors[0]
-    assert "Isian Anda tidak disimpan" in response.content.decode()
+    assert "sudah diubah oleh" in errors[0] and "Pendapatan (omzet): 2000000 → 3000000" not in errors[0]
+    assert "1000000 → 2000000" in errors[0]  # what the first save changed
     report = MonthlyReport.objects.get()
     assert (report.income, report.version) == (2_000_000, 2)
+    # The form keeps the second user's input and now carries the current version: saving again keeps it.
+    form = response.context["form"]
+    assert form["income"].value() == "3.000.000" and form["version"].value() == 2
+    second.post(form_url(kube), report_post(version=2, income="3.000.000"))
+    assert MonthlyReport.objects.get().income == 3_000_000
 
 
 def test_officer_returns_with_comment_then_verifies_after_correction(client_for, facilitator, officer, kube):

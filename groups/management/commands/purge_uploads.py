@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "Deletes the content of uploaded import files older than KUBE_IMPORT_RETENTION_HOURS (default 24) "
         "that were checked but never applied; the upload rows stay as the audit trace. Also forgets "
-        "double-submit tokens older than a week. Run it daily."
+        "double-submit tokens older than 30 days. Run it daily."
     )
 
     def handle(self, *args, **options):

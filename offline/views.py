@@ -1,0 +1,127 @@
+"""The installable app's outside faces (contract 5) and the facilitator's offline pages.
+
+`/manifest.webmanifest` and `/sw.js` are served from the site's root (a service worker
+controls only the paths below its own URL). `/sw.js` is a template: it learns the URLs of
+the static files to keep, as the static storage names them, and a version that changes
+with any of them, so a new release replaces the phone's copies.
+"""
+
+import hashlib
+import json
+from functools import lru_cache
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from kube_registry.phone import opaque_user
+
+from .pages import MAX_AGE_HOURS, facilitator_pages
+
+# The static files every page needs, kept on the phone at install (the service worker's precache).
+PRECACHE = (
+    "vendor/bootstrap/css/bootstrap.min.css",
+    "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    "vendor/bootstrap-icons/fonts/bootstrap-icons.woff2",
+    "css/app.css",
+    "css/focus.css",
+    "css/print.css",
+    "favicon.svg",
+    "icons/kube-192.png",
+    "js/visit_location.js",
+    "vendor/idb-8.0.4/umd.js",
+    "js/offline/queue.js",
+    "js/offline/app.js",
+)
+WORKBOX = "vendor/workbox-7.4.1/"
+ICONS = (("kube-192", "192x192", "any"), ("kube-512", "512x512", "any"), ("kube-maskable-512", "512x512", "maskable"))
+
+
+@lru_cache(maxsize=1)
+def _precache() -> tuple[tuple[dict, ...], str]:
+    """([{url, revision}], version): each file's revision is a hash of its content."""
+    entries, whole = [], hashlib.sha256()
+    for name in PRECACHE:
+        path = finders.find(name)  # [] when the file is not there
+        digest = hashlib.sha256(open(path, "rb").read()).hexdigest()[:16] if path else "missing"
+        entries.append({"url": static(name), "revision": digest})
+        whole.update(f"{name}:{digest}".encode())
+    return tuple(entries), whole.hexdigest()[:16]
+
+
+@never_cache
+@require_GET
+def manifest(request):
+    data = {
+        "name": _("Registri KUBE"),
+        "short_name": _("KUBE"),
+        "description": _("Pendampingan KUBE: laporan bulanan dan kunjungan, juga tanpa sinyal."),
+        "lang": "id",
+        "start_url": reverse("groups:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#146c43",
+        "icons": [
+            {"src": static("icons/kube-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/kube-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("icons/kube-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_GET
+def service_worker(request):
+    entries, version = _precache()
+    template_version = hashlib.sha256(render_to_string("offline/sw.js", {"config_json": "{}"}).encode()).hexdigest()
+    config = {
+        "version": f"{version}-{template_version[:8]}",
+        "precache": list(entries),
+        "workbox_prefix": static(WORKBOX),
+        "pages_url": reverse("offline:pages"),
+        "offline_url": reverse("offline:queue"),
+    }
+    body = render_to_string("offline/sw.js", {"config_json": json.dumps(config)})
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@never_cache
+@require_GET
+def pages(request):
+    """The pages this user's phone keeps (none for the office; 401 when signed out)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"status": "signin", "pages": []}, status=401)
+    return JsonResponse(
+        {
+            "user": opaque_user(request.user),
+            "pages": facilitator_pages(request.user, timezone.localdate()),
+            "max_age_hours": MAX_AGE_HOURS,
+        }
+    )
+
+
+class QueueView(LoginRequiredMixin, TemplateView):
+    """`/luring/`: what this phone still has to send; filled by the page's script from the phone's storage."""
+
+    template_name = "offline/queue.html"
+    http_method_names = ["get", "head"]
