@@ -16,6 +16,10 @@
   "use strict";
 
   var TOKEN_FIELD = "form_token";
+  // Never stored nor sent: the page's CSRF token may be stale by the time the item goes (a
+  // new sign-in rotates it); the current cookie's token goes in the X-CSRFToken header, which
+  // Django reads when the form has no such field.
+  var CSRF_FIELD = "csrfmiddlewaretoken";
   var STATUS = {
     WAITING: "waiting", // not sent yet, or the network failed: sent on the next chance
     SIGNIN: "signin", // the session had ended: sent after the user signs in again
@@ -61,6 +65,25 @@
     status_saved: "Terkirim",
     banner: "Halaman dari ponsel, disimpan {time}",
     banner_no_time: "Halaman dari ponsel",
+    banner_missing: "Halaman yang Anda buka belum tersimpan di ponsel; ini daftar kiriman di ponsel.",
+    sending: "Mengirim…",
+    stored: "Tersimpan di ponsel; dikirim saat sinyal kembali.",
+    stored_signin: "Tersimpan di ponsel. Sesi Anda sudah berakhir: masuk kembali, lalu kiriman dikirim.",
+    stored_unsendable: "Tersimpan di ponsel, tetapi tidak dapat dikirim ke server.",
+    sent_count: "{n} kiriman dari ponsel sudah terkirim.",
+    sent_one: "Terkirim.",
+    not_sent: "Belum terkirim: tidak ada sinyal atau server tidak menjawab.",
+    link_queue: "Lihat kiriman di ponsel",
+    link_signin: "Masuk kembali",
+    made_at: "Diisi {time}",
+    empty: "Tidak ada kiriman yang menunggu di ponsel ini.",
+    button_send: "Kirim sekarang",
+    button_open: "Buka dan perbaiki",
+    button_delete: "Hapus",
+    confirm_delete: "Hapus kiriman ini dari ponsel? Isinya tidak akan terkirim.",
+    confirm_signout:
+      "Masih ada {n} kiriman di ponsel ini yang belum terkirim. Jika Anda keluar, kiriman itu dihapus dari ponsel. Tetap keluar?",
+    list_label: "Kiriman di ponsel",
   };
 
   function setTexts(overrides) {
@@ -108,6 +131,9 @@
     Array.from(entries).forEach(function (entry) {
       var name = entry[0];
       var value = entry[1];
+      if (name === CSRF_FIELD) {
+        return;
+      }
       if (name === TOKEN_FIELD) {
         if (!hasToken) {
           fields.push({ name: TOKEN_FIELD, value: token });
@@ -161,6 +187,9 @@
     var data = new Form();
     item.fields.forEach(function (field) {
       var value = field.value;
+      if (field.name === CSRF_FIELD) {
+        return;
+      }
       if (value && typeof value === "object" && typeof value.arrayBuffer === "function") {
         data.append(field.name, value, typeof value.name === "string" ? value.name : "blob");
       } else {
