@@ -148,7 +148,9 @@ async function syncPages(message) {
   }
   await writeMeta(plan.meta);
   for (const key of plan.fetch) {
-    const request = new Request(key, { credentials: "same-origin", cache: "no-store" });
+    // X-Kube-Keep: a fetch of the worker's own, not the user opening the page (a server may
+    // leave the session's flash messages for the page the user opens next).
+    const request = new Request(key, { credentials: "same-origin", cache: "no-store", headers: { "X-Kube-Keep": "1" } });
     let response;
     try {
       response = await fetch(request);

@@ -291,6 +291,8 @@
       form.requestSubmit(submitter || undefined);
       return;
     }
+    // Read before setBusy: a disabled button is no longer the submitter FormData names.
+    var entries = formEntries(form, submitter);
     setBusy(form, true);
     queue
       .save({
@@ -298,7 +300,7 @@
         kind: form.getAttribute("data-offline") || "other",
         url: action.pathname + action.search,
         title: pageTitle(),
-        entries: formEntries(form, submitter),
+        entries: entries,
       })
       .then(
         function (item) {
