@@ -74,15 +74,14 @@ class VisitListView(KubeScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = Paginator(selectors.kube_visits(self.kube), PER_PAGE).get_page(self.request.GET.get("page"))
-        for visit in page.object_list:
-            _describe(visit)
-        follow_ups = list(selectors.open_follow_ups(None, timezone.localdate(), kube=self.kube))
-        can_close = self.request.user.has_perm("monitoring.change_followup")
-        for follow_up in follow_ups:
-            follow_up.close_form = close_form(follow_up) if can_close else None
         user = self.request.user
         for visit in page.object_list:
+            _describe(visit)
             visit.can_edit = may_edit(user, visit)
+        follow_ups = list(selectors.open_follow_ups(None, timezone.localdate(), kube=self.kube))
+        can_close = user.has_perm("monitoring.change_followup")
+        for follow_up in follow_ups:
+            follow_up.close_form = close_form(follow_up) if can_close else None
         return super().get_context_data(**kwargs) | {
             "page_obj": page,
             "paginator": page.paginator,
