@@ -10,7 +10,7 @@ from groups.models import Membership
 
 from .dynamics import ASPECTS
 from .models import CohesionReason, FollowUpOwner, ProblemArea, VisitKind
-from .rules import MAX_PHOTOS
+from .rules import MAX_PHOTOS, membership_active_on
 
 FOLLOW_UP_ROWS = 3
 FOLLOW_UP_FIELDS = ("action", "owner", "owner_membership", "due_on")
@@ -111,23 +111,46 @@ class VisitForm(forms.Form):
     longitude = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-location": "longitude"}))
     accuracy = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-location": "accuracy"}))
 
-    def __init__(self, *args, kube, kinds, **kwargs):
+    def __init__(self, *args, kube, kinds, visit=None, photos=(), **kwargs):
+        """`visit`: the recorded visit being corrected (with its `photos`); its form ticks
+        members active on its day too, and agrees no new follow-ups (they are closed on
+        the visit list, and new ones are agreed at a new visit)."""
         super().__init__(*args, **kwargs)
         self.kube = kube
+        self.visit = visit
         today = timezone.localdate()
         self.fields["visited_on"].initial = today
         self.fields["kind"].choices = [(value, label) for value, label in VisitKind.choices if value in kinds]
         self.fields["kind"].initial = self.fields["kind"].choices[0][0]
-        # The tick list shows today's members; a ticked former member is refused by the
-        # service with their name (it checks the visit's date).
+        # The tick list shows today's members (and, when correcting, those of the visit's
+        # day); a ticked former member is refused by the service with their name (it
+        # checks the visit's date).
         members = Membership.objects.filter(kube=kube).select_related("person").order_by("person__name")
         self.fields["attendees"].queryset = members
         active = [m for m in members if m.left_on is None]
+        tickable = active
+        if visit is not None:
+            tickable = [
+                m
+                for m in members
+                if m.left_on is None
+                or membership_active_on(joined_on=m.joined_on, left_on=m.left_on, day=visit.visited_on)
+            ]
         self.fields["attendees"].widget.choices = [
-            (m.pk, self.fields["attendees"].label_from_instance(m)) for m in active
+            (m.pk, self.fields["attendees"].label_from_instance(m)) for m in tickable
         ]
         for aspect in ASPECTS:
             self.fields[aspect.field] = aspect_field(aspect)
+        self.photos = list(photos)
+        if visit is not None:
+            self.fields["delete_photos"] = forms.TypedMultipleChoiceField(
+                label=_("Hapus foto"),
+                choices=[(photo.pk, photo.pk) for photo in self.photos],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            return
         for index in range(FOLLOW_UP_ROWS):
             self.fields[f"followup_{index}_action"] = forms.CharField(
                 label=_("Tindak lanjut"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
@@ -148,14 +171,26 @@ class VisitForm(forms.Form):
 
     @property
     def follow_up_rows(self):
+        if self.visit is not None:
+            return []
         return [[self[f"followup_{index}_{name}"] for name in FOLLOW_UP_FIELDS] for index in range(FOLLOW_UP_ROWS)]
 
     @property
+    def existing_photos(self):
+        """(photo, its "Hapus foto" checkbox) for each photo of the visit being corrected."""
+        if self.visit is None:
+            return []
+        return list(zip(self.photos, self["delete_photos"], strict=True))
+
+    @property
     def photo_inputs(self):
-        return range(1, MAX_PHOTOS + 1)
+        # A visit with three photos still offers one input: tick one to remove, add its replacement.
+        return range(1, max(MAX_PHOTOS - len(self.photos), 1) + 1)
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
+        if self.visit is not None:
+            return self._visit_kwargs() | {"delete_photos": data["delete_photos"]}
         follow_ups = []
         for index in range(FOLLOW_UP_ROWS):
             row = {name: data.get(f"followup_{index}_{name}") for name in FOLLOW_UP_FIELDS}
@@ -165,6 +200,10 @@ class VisitForm(forms.Form):
             row["owner"] = row["owner"] or ""
             row["row"] = index
             follow_ups.append(row)
+        return self._visit_kwargs() | {"follow_ups": follow_ups}
+
+    def _visit_kwargs(self) -> dict:
+        data = self.cleaned_data
         return {
             "visited_on": data["visited_on"],
             "kind": data["kind"],
@@ -181,7 +220,6 @@ class VisitForm(forms.Form):
                 "accuracy": data["accuracy"],
             },
             "photos": data["photos"],
-            "follow_ups": follow_ups,
         }
 
 

@@ -6,6 +6,7 @@ field -> message (empty when the values are fine); messages are module constants
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -24,6 +25,13 @@ MSG_MEMBER_ONLY_FOR_ANGGOTA = gettext_noop("Pilih anggota hanya bila tindak lanj
 MSG_TOO_MANY_PHOTOS = gettext_noop("Paling banyak {limit} foto per kunjungan.")
 MSG_MONEV_OFFICE_ONLY = gettext_noop("Kunjungan monev dicatat oleh petugas Dinas Sosial.")
 MSG_OFFICE_MONEV_ONLY = gettext_noop("Petugas Dinas Sosial mencatat kunjungan monev; jenis lain dicatat pendamping.")
+MSG_AFTER_AGREED = gettext_noop(
+    "Tindak lanjut yang disepakati pada kunjungan ini berbatas waktu atau selesai {date}; "
+    "tanggal kunjungan tidak boleh sesudahnya."
+)
+MSG_BEFORE_CLOSED_HERE = gettext_noop(
+    "Pada kunjungan ini ditutup tindak lanjut yang disepakati {date}; tanggal kunjungan tidak boleh sebelumnya."
+)
 
 MAX_PHOTOS = 3
 
@@ -47,6 +55,21 @@ def visit_kind_problems(*, kind: str, is_office: bool) -> dict[str, str]:
         return {"kind": _(MSG_MONEV_OFFICE_ONLY)}
     if kind != "monev" and is_office:
         return {"kind": _(MSG_OFFICE_MONEV_ONLY)}
+    return {}
+
+
+def visit_redate_problems(
+    *, visited_on: dt.date, agreed: Iterable[dt.date], closed_here: Iterable[dt.date]
+) -> dict[str, str]:
+    """A visit moved to `visited_on`: the due and closing dates of the follow-ups agreed at it
+    (`agreed`) stay on or after it, and those closed at it were agreed on or before it
+    (`closed_here`: their visits' dates)."""
+    earliest = min(agreed, default=None)
+    if earliest is not None and earliest < visited_on:
+        return {"visited_on": _(MSG_AFTER_AGREED).format(date=_day(earliest))}
+    latest = max(closed_here, default=None)
+    if latest is not None and latest > visited_on:
+        return {"visited_on": _(MSG_BEFORE_CLOSED_HERE).format(date=_day(latest))}
     return {}
 
 

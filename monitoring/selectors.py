@@ -249,6 +249,11 @@ def kube_visits(kube: Kube) -> QuerySet[Visit]:
     )
 
 
+def visit_photos(visit: Visit) -> list[VisitPhoto]:
+    """The visit's photos without their bytes (the page loads each through its URL); one query."""
+    return list(VisitPhoto.objects.filter(visit=visit).only("pk", "visit_id", "width", "height").order_by("pk"))
+
+
 def kube_trainings(kube: Kube) -> list[Training]:
     """The trainings members of the group took part in, newest first, each with `kube_participants`; one query."""
     return list(

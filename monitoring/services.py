@@ -1,4 +1,4 @@
-"""Writes of the field: recording a visit (attendance, problems, dynamics, photos,
+"""Writes of the field: recording and correcting a visit (attendance, problems, dynamics, photos,
 location, follow-ups) and closing a follow-up.
 
 Each service runs in one transaction, checks with the pure rules of `monitoring.rules`
@@ -9,9 +9,11 @@ naming the field, and records the acting user in the history.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,7 +24,7 @@ from kube_registry.versioning import version_bump, version_check
 from . import rules
 from .dynamics import ASPECT_FIELDS
 from .models import CohesionReason, FollowUp, FollowUpOwner, ProblemArea, Visit, VisitKind, VisitPhoto
-from .photos import photo_prepare
+from .photos import Photo, photo_prepare
 from .rules import (  # noqa: F401  (the services' messages too: forms and tests name them here)
     MSG_ATTENDEE_NOT_MEMBER,
     MSG_CLOSED_BEFORE_VISIT,
@@ -93,6 +95,88 @@ def _check_follow_ups(follow_ups: Sequence[dict], *, visited_on: dt.date, active
             raise ValidationError({f"followup_{row}_{name}": message for name, message in errors.items()})
 
 
+class _Checked(NamedTuple):
+    """A visit's values once the rules passed: what the services store."""
+
+    areas: list[str]
+    scores: dict[str, int | None]
+    attendees: list[Membership]
+    location: tuple[Decimal | None, Decimal | None, int | None]
+    photos: list[Photo]
+
+
+def _visit_check(
+    *,
+    actor,
+    kube: Kube,
+    visited_on: dt.date,
+    kind: str,
+    attendees: Iterable[Membership],
+    problem_areas: Iterable[str],
+    scores: dict[str, int | None] | None,
+    cohesion_reason: str,
+    location: dict | None,
+    photos: Sequence,
+    photos_kept: int = 0,
+    follow_ups: Sequence[dict] = (),
+) -> _Checked:
+    """The rules of a visit, for recording and correcting it alike: ValidationError naming
+    the field, else the values to store (`photos_kept`: the visit's photos that stay)."""
+    if kind not in VisitKind.values:
+        raise ValidationError({"kind": _(MSG_KIND_UNKNOWN)})
+    errors = rules.visit_kind_problems(kind=kind, is_office=is_office(actor))
+    errors |= rules.visit_date_problems(visited_on=visited_on, founded_on=kube.founded_on, today=timezone.localdate())
+    scores = {name: score for name, score in (scores or {}).items() if name in ASPECT_FIELDS}
+    errors |= rules.score_problems(scores)
+    areas = list(dict.fromkeys(problem_areas))
+    unknown = [area for area in areas if area not in ProblemArea.values]
+    if unknown:
+        errors["problem_areas"] = _(MSG_AREA_UNKNOWN).format(area=unknown[0])
+    if cohesion_reason and cohesion_reason not in CohesionReason.values:
+        errors["cohesion_reason"] = _(MSG_REASON_UNKNOWN)
+    if photos_kept + len(photos) > rules.MAX_PHOTOS:
+        errors["photos"] = _(MSG_TOO_MANY_PHOTOS).format(limit=rules.MAX_PHOTOS)
+    if errors:
+        raise ValidationError(errors)
+
+    attendees = list(attendees)
+    active = {m.pk: m for m in Membership.objects.filter(kube=kube).active_on(visited_on).select_related("person")}
+    strangers = [m for m in attendees if m.pk not in active]
+    if strangers:
+        raise ValidationError({"attendees": _(MSG_ATTENDEE_NOT_MEMBER).format(name=strangers[0].person.name)})
+    _check_follow_ups(follow_ups, visited_on=visited_on, active_ids=set(active))
+    location = _location(location)
+    # Photos are decoded and stripped before anything is written: a bad one saves nothing.
+    prepared = [photo_prepare(upload) for upload in photos]
+    return _Checked(areas, scores, attendees, location, prepared)
+
+
+def _visit_save(visit: Visit, actor) -> None:
+    """Save `visit` as `actor`; a second visit of its kind on its day is refused on the date."""
+    visit._history_user = actor
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"visited_on": _(MSG_VISIT_EXISTS).format(kind=VisitKind(visit.kind).label, date=_day(visit.visited_on))}
+        ) from exc
+
+
+def _photos_add(visit: Visit, prepared: Sequence[Photo]) -> None:
+    VisitPhoto.objects.bulk_create(
+        VisitPhoto(
+            visit=visit,
+            content=p.content,
+            thumbnail=p.thumbnail,
+            content_type=p.content_type,
+            width=p.width,
+            height=p.height,
+        )
+        for p in prepared
+    )
+
+
 @transaction.atomic
 def visit_record(
     *,
@@ -113,40 +197,27 @@ def visit_record(
 ) -> Visit:
     """Record a visit to `kube` by `actor` with what was seen and agreed; all or nothing."""
     kube = Kube.objects.select_for_update().get(pk=kube.pk)
-    if kind not in VisitKind.values:
-        raise ValidationError({"kind": _(MSG_KIND_UNKNOWN)})
-    errors = rules.visit_kind_problems(kind=kind, is_office=is_office(actor))
-    errors |= rules.visit_date_problems(visited_on=visited_on, founded_on=kube.founded_on, today=timezone.localdate())
-    scores = {name: score for name, score in (scores or {}).items() if name in ASPECT_FIELDS}
-    errors |= rules.score_problems(scores)
-    areas = list(dict.fromkeys(problem_areas))
-    unknown = [area for area in areas if area not in ProblemArea.values]
-    if unknown:
-        errors["problem_areas"] = _(MSG_AREA_UNKNOWN).format(area=unknown[0])
-    if cohesion_reason and cohesion_reason not in CohesionReason.values:
-        errors["cohesion_reason"] = _(MSG_REASON_UNKNOWN)
-    if len(photos) > rules.MAX_PHOTOS:
-        errors["photos"] = _(MSG_TOO_MANY_PHOTOS).format(limit=rules.MAX_PHOTOS)
-    if errors:
-        raise ValidationError(errors)
-
-    attendees = list(attendees)
-    active = {m.pk: m for m in Membership.objects.filter(kube=kube).active_on(visited_on).select_related("person")}
-    strangers = [m for m in attendees if m.pk not in active]
-    if strangers:
-        raise ValidationError({"attendees": _(MSG_ATTENDEE_NOT_MEMBER).format(name=strangers[0].person.name)})
-    _check_follow_ups(follow_ups, visited_on=visited_on, active_ids=set(active))
-    latitude, longitude, accuracy = _location(location)
-    # Photos are decoded and stripped before anything is written: a bad one saves nothing.
-    prepared = [photo_prepare(upload) for upload in photos]
-
+    checked = _visit_check(
+        actor=actor,
+        kube=kube,
+        visited_on=visited_on,
+        kind=kind,
+        attendees=attendees,
+        problem_areas=problem_areas,
+        scores=scores,
+        cohesion_reason=cohesion_reason,
+        location=location,
+        photos=photos,
+        follow_ups=follow_ups,
+    )
+    latitude, longitude, accuracy = checked.location
     visit = Visit(
         kube=kube,
         visited_on=visited_on,
         kind=kind,
         visitor=actor,
         activities=activities.strip(),
-        problem_areas=",".join(areas),
+        problem_areas=",".join(checked.areas),
         problems=problems.strip(),
         notes=notes.strip(),
         latitude=latitude,
@@ -154,28 +225,11 @@ def visit_record(
         location_accuracy_m=accuracy,
         cohesion_reason=cohesion_reason,
         created_by=actor,
-        **{name: scores.get(name) for name in ASPECT_FIELDS},
+        **{name: checked.scores.get(name) for name in ASPECT_FIELDS},
     )
-    visit._history_user = actor
-    try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"visited_on": _(MSG_VISIT_EXISTS).format(kind=VisitKind(kind).label, date=_day(visited_on))}
-        ) from exc
-    visit.attendees.set(attendees)
-    VisitPhoto.objects.bulk_create(
-        VisitPhoto(
-            visit=visit,
-            content=p.content,
-            thumbnail=p.thumbnail,
-            content_type=p.content_type,
-            width=p.width,
-            height=p.height,
-        )
-        for p in prepared
-    )
+    _visit_save(visit, actor)
+    visit.attendees.set(checked.attendees)
+    _photos_add(visit, checked.photos)
     for item in follow_ups:
         follow_up = FollowUp(
             visit=visit,
@@ -188,6 +242,101 @@ def visit_record(
         follow_up._history_user = actor
         follow_up.save()
     return visit
+
+
+# What the edit form shows: a stale save lists the changes among these.
+VISIT_EDIT_FIELDS = (
+    "visited_on",
+    "kind",
+    "activities",
+    "problem_areas",
+    "problems",
+    "notes",
+    *ASPECT_FIELDS,
+    "cohesion_reason",
+)
+
+
+@transaction.atomic
+def visit_update(
+    *,
+    actor,
+    visit: Visit,
+    version: int | None = None,
+    visited_on: dt.date,
+    kind: str,
+    attendees: Iterable[Membership] = (),
+    activities: str = "",
+    problem_areas: Iterable[str] = (),
+    problems: str = "",
+    notes: str = "",
+    scores: dict[str, int | None] | None = None,
+    cohesion_reason: str = "",
+    location: dict | None = None,
+    photos: Sequence = (),
+    delete_photos: Iterable[int] = (),
+) -> Visit:
+    """Correct a recorded visit with the rules of recording one; all or nothing.
+
+    Only the visit's own photos in `delete_photos` are removed; the stored location stays
+    unless `location` holds a new reading; its follow-ups are closed elsewhere, not here.
+    """
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("kube").get(pk=visit.pk)
+    version_check(visit, version, actor=actor, fields=VISIT_EDIT_FIELDS)
+    # Who may correct it: whoever records its kind (the office a monev visit, the facilitator the rest).
+    refused = rules.visit_kind_problems(kind=visit.kind, is_office=is_office(actor))
+    if refused:
+        raise ValidationError(refused)
+    own = set(visit.photos.values_list("pk", flat=True))
+    delete_photos = own & set(delete_photos)  # another visit's photo is never removed here
+    checked = _visit_check(
+        actor=actor,
+        kube=visit.kube,
+        visited_on=visited_on,
+        kind=kind,
+        attendees=attendees,
+        problem_areas=problem_areas,
+        scores=scores,
+        cohesion_reason=cohesion_reason,
+        location=location,
+        photos=photos,
+        photos_kept=len(own - delete_photos),
+    )
+    if visited_on != visit.visited_on:
+        _check_follow_up_dates(visit, visited_on)
+    visit.visited_on = visited_on
+    visit.kind = kind
+    visit.activities = activities.strip()
+    visit.problem_areas = ",".join(checked.areas)
+    visit.problems = problems.strip()
+    visit.notes = notes.strip()
+    visit.cohesion_reason = cohesion_reason
+    for name in ASPECT_FIELDS:
+        setattr(visit, name, checked.scores.get(name))
+    if checked.location[0] is not None:
+        visit.latitude, visit.longitude, visit.location_accuracy_m = checked.location
+    version_bump(visit)
+    _visit_save(visit, actor)
+    visit.attendees.set(checked.attendees)
+    if delete_photos:
+        VisitPhoto.objects.filter(visit=visit, pk__in=delete_photos).delete()
+    _photos_add(visit, checked.photos)
+    return visit
+
+
+def _check_follow_up_dates(visit: Visit, visited_on: dt.date) -> None:
+    """A visit moved to another day stays before what was agreed at it (due, closed) and
+    after what was agreed elsewhere and closed at it."""
+    agreed, closed_here = [], []
+    rows = FollowUp.objects.filter(Q(visit=visit) | Q(closed_at_visit=visit)).select_related("visit")
+    for follow_up in rows:
+        if follow_up.visit_id == visit.pk:
+            agreed.extend(day for day in (follow_up.due_on, follow_up.closed_on) if day is not None)
+        if follow_up.closed_at_visit_id == visit.pk:
+            closed_here.append(follow_up.visit.visited_on)
+    errors = rules.visit_redate_problems(visited_on=visited_on, agreed=agreed, closed_here=closed_here)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

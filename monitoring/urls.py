@@ -1,4 +1,4 @@
-"""A group's visits (contract 5: /kelompok/<id>/kunjungan/, .../tambah/)."""
+"""A group's visits (contract 5: /kelompok/<id>/kunjungan/, .../tambah/, .../<visit>/ubah/)."""
 
 from django.urls import path
 
@@ -9,6 +9,11 @@ app_name = "monitoring"
 urlpatterns = [
     path("kelompok/<int:pk>/kunjungan/", views.VisitListView.as_view(), name="visit_list"),
     path("kelompok/<int:pk>/kunjungan/tambah/", views.VisitCreateView.as_view(), name="visit_create"),
+    path(
+        "kelompok/<int:pk>/kunjungan/<int:visit_pk>/ubah/",
+        views.VisitUpdateView.as_view(),
+        name="visit_update",
+    ),
     path(
         "kelompok/<int:pk>/kunjungan/foto/<int:photo_pk>/",
         views.VisitPhotoView.as_view(),

@@ -1,12 +1,14 @@
 """A group's visits (contract 5): the list with its photos and open follow-ups, the visit
-form, a photo, and closing a follow-up.
+form (recording and correcting), a photo, and closing a follow-up.
 
 Scope as everywhere (kube_registry.roles.RoleRequiredMixin): the group is looked up among
-those the user may see, and a photo or follow-up only among the URL's group's; a
-facilitator asking for another's group gets 404 for every method.
+those the user may see, and a visit, photo or follow-up only among the URL's group's; a
+facilitator asking for another's group gets 404 for every method. A visit is corrected by
+whoever records its kind (rules.visit_kind_problems): anyone else who sees it gets 403.
 """
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, reverse
@@ -20,7 +22,7 @@ from groups.views import KubeScopedMixin
 from kube_registry import submissions, versioning
 from kube_registry.form_views import ServiceFormMixin
 
-from . import selectors, services
+from . import rules, selectors, services
 from .dynamics import ASPECTS, level_description
 from .forms import FollowUpCloseForm, VisitForm
 from .models import FollowUp, ProblemArea, Visit, VisitKind, VisitPhoto
@@ -49,6 +51,22 @@ def _describe(visit: Visit) -> None:
     ]
 
 
+def kind_refusal(user, visit: Visit) -> str:
+    """Why `user` may not correct `visit` ("" if they may): each kind is its recorder's."""
+    return rules.visit_kind_problems(kind=visit.kind, is_office=services.is_office(user)).get("kind", "")
+
+
+def may_edit(user, visit: Visit) -> bool:
+    return user.has_perm("monitoring.change_visit") and not kind_refusal(user, visit)
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds `user` records: the office monev, a facilitator every other kind."""
+    if services.is_office(user):
+        return [VisitKind.MONEV]
+    return [kind for kind in VisitKind.values if kind != VisitKind.MONEV]
+
+
 class VisitListView(KubeScopedMixin, TemplateView):
     permission_required = "monitoring.view_visit"
     template_name = "monitoring/visit_list.html"
@@ -56,13 +74,14 @@ class VisitListView(KubeScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         page = Paginator(selectors.kube_visits(self.kube), PER_PAGE).get_page(self.request.GET.get("page"))
+        user = self.request.user
         for visit in page.object_list:
             _describe(visit)
+            visit.can_edit = may_edit(user, visit)
         follow_ups = list(selectors.open_follow_ups(None, timezone.localdate(), kube=self.kube))
-        can_close = self.request.user.has_perm("monitoring.change_followup")
+        can_close = user.has_perm("monitoring.change_followup")
         for follow_up in follow_ups:
             follow_up.close_form = close_form(follow_up) if can_close else None
-        user = self.request.user
         return super().get_context_data(**kwargs) | {
             "page_obj": page,
             "paginator": page.paginator,
@@ -81,11 +100,7 @@ class VisitCreateView(KubeScopedMixin, ServiceFormMixin, FormView):
     http_method_names = ["get", "head", "post"]
 
     def get_form_kwargs(self):
-        if services.is_office(self.request.user):
-            kinds = [VisitKind.MONEV]
-        else:
-            kinds = [kind for kind in VisitKind.values if kind != VisitKind.MONEV]
-        return super().get_form_kwargs() | {"kube": self.kube, "kinds": kinds}
+        return super().get_form_kwargs() | {"kube": self.kube, "kinds": kinds_for(self.request.user)}
 
     def perform(self, form):
         visit = services.visit_record(actor=self.request.user, kube=self.kube, **form.service_kwargs())
@@ -94,6 +109,73 @@ class VisitCreateView(KubeScopedMixin, ServiceFormMixin, FormView):
 
     def get_success_url(self, result=None):
         return reverse("monitoring:visit_list", kwargs={"pk": self.kube.pk})
+
+
+class VisitUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
+    """Correct a recorded visit: the visit form filled from it, its photos listed to keep or
+    remove, and no new follow-ups (those are agreed at a visit and closed on the list)."""
+
+    permission_required = "monitoring.change_visit"
+    scope = ("kube", "visit")
+    form_class = VisitForm
+    template_name = "monitoring/visit_form.html"
+    http_method_names = ["get", "head", "post"]
+
+    @cached_property
+    def visit(self) -> Visit:
+        return get_object_or_404(Visit.objects.filter(kube=self.kube), pk=self.kwargs["visit_pk"])
+
+    @cached_property
+    def photos(self) -> list[VisitPhoto]:
+        return selectors.visit_photos(self.visit)
+
+    def has_permission(self):
+        return super().has_permission() and not kind_refusal(self.request.user, self.visit)
+
+    def handle_no_permission(self):
+        refusal = self.request.user.is_authenticated and kind_refusal(self.request.user, self.visit)
+        if refusal:
+            raise PermissionDenied(refusal)
+        return super().handle_no_permission()
+
+    def edited_object(self):
+        return self.visit
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {
+            "kube": self.kube,
+            "kinds": kinds_for(self.request.user),
+            "visit": self.visit,
+            "photos": self.photos,
+        }
+
+    def get_initial(self):
+        visit = self.visit
+        return {
+            "visited_on": visit.visited_on,
+            "kind": visit.kind,
+            "attendees": list(visit.attendees.values_list("pk", flat=True)),
+            "activities": visit.activities,
+            "problem_areas": [code for code in visit.problem_areas.split(",") if code],
+            "problems": visit.problems,
+            "notes": visit.notes,
+            "cohesion_reason": visit.cohesion_reason,
+            # A radio left unticked reads "Tidak diamati" (the empty choice).
+            **{aspect.field: getattr(visit, aspect.field) or "" for aspect in ASPECTS},
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"visit": self.visit}
+
+    def perform(self, form):
+        visit = services.visit_update(
+            actor=self.request.user, visit=self.visit, version=self.form_version, **form.service_kwargs()
+        )
+        self.success_message = _("Kunjungan {date} disimpan.").format(date=visit.visited_on.strftime("%d-%m-%Y"))
+        return visit
+
+    def get_success_url(self, result=None):
+        return reverse("monitoring:visit_list", kwargs={"pk": self.kube.pk}) + f"#kunjungan-{self.visit.pk}"
 
 
 class VisitPhotoView(KubeScopedMixin, View):

@@ -10,5 +10,5 @@ urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
     path("luring/", views.QueueView.as_view(), name="queue"),
-    path("luring/halaman/", views.pages, name="pages"),
+    path("luring/halaman/", views.PagesView.as_view(), name="pages"),
 ]

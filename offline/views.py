@@ -10,19 +10,21 @@ import hashlib
 import json
 from functools import lru_cache
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from kube_registry.phone import opaque_user
+from kube_registry.roles import RoleRequiredMixin
 
 from .pages import MAX_AGE_HOURS, facilitator_pages
 
@@ -105,23 +107,28 @@ def service_worker(request):
     return response
 
 
-@never_cache
-@require_GET
-def pages(request):
-    """The pages this user's phone keeps (none for the office; 401 when signed out)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"status": "signin", "pages": []}, status=401)
-    return JsonResponse(
-        {
-            "user": opaque_user(request.user),
-            "pages": facilitator_pages(request.user, timezone.localdate()),
-            "max_age_hours": MAX_AGE_HOURS,
-        }
-    )
+class PagesView(RoleRequiredMixin, View):
+    """The pages this user's phone keeps, as JSON (none for the office). Signed out: the sign-in
+    page, or 401 JSON for the phone's script (kube_registry.phone)."""
+
+    permission_required = "groups.view_kube"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(
+            {
+                "user": opaque_user(request.user),
+                "pages": facilitator_pages(request.user, timezone.localdate()),
+                "max_age_hours": MAX_AGE_HOURS,
+            }
+        )
+        add_never_cache_headers(response)
+        return response
 
 
-class QueueView(LoginRequiredMixin, TemplateView):
+class QueueView(RoleRequiredMixin, TemplateView):
     """`/luring/`: what this phone still has to send; filled by the page's script from the phone's storage."""
 
+    permission_required = "groups.view_kube"
     template_name = "offline/queue.html"
     http_method_names = ["get", "head"]

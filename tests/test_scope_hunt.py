@@ -35,6 +35,7 @@ GROUP_OBJECT_PARAMS = {
     "candidate_pk",
     "photo_pk",
     "follow_up_pk",
+    "visit_pk",
 }
 
 
@@ -85,6 +86,7 @@ class TwoGroupWorld(World):
             "entry_pk": ProposalCandidateFactory(proposal=ProposalFactory(facilitator=self.users[FAC])).pk,
         }
         second_visit = VisitFactory(kube=second, visitor=self.users[FAC])
+        self.children["visit_pk"] = second_visit.pk
         self.children["photo_pk"] = VisitPhotoFactory(visit=second_visit).pk
         self.children["follow_up_pk"] = FollowUpFactory(visit=second_visit).pk
 
@@ -102,6 +104,7 @@ CROSS_CHILD = {
     "partnerships:partnership_update": ("partnership_pk", "partnership_pk"),
     "partnerships:partnership_end": ("partnership_pk", "partnership_pk"),
     "formation:proposal_candidate_remove": ("entry_pk", "entry_pk"),
+    "monitoring:visit_update": ("visit_pk", "visit_pk"),
     "monitoring:visit_photo": ("photo_pk", "photo_pk"),
     "monitoring:visit_photo_thumbnail": ("photo_pk", "photo_pk"),
     "monitoring:follow_up_close": ("follow_up_pk", "follow_up_pk"),

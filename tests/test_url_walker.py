@@ -40,6 +40,7 @@ SIGNED_IN = frozenset({ADMIN, OFFICER, FAC, OTHER})
 OFFICE = frozenset({ADMIN, OFFICER})  # officers and admins: the whole city
 GROUP = frozenset({ADMIN, OFFICER, FAC})  # a group's page: the office and its own facilitator
 REPORTER = frozenset({ADMIN, FAC})  # writing a group's report: its facilitator (and admins)
+RECORDER = frozenset({FAC})  # correcting a facilitator's visit: its kind is theirs (the office records monev)
 ADMINS = frozenset({ADMIN})
 POST_ONLY = frozenset()  # an action: GET answers 405 to everyone
 
@@ -132,6 +133,7 @@ RULES: dict[str, Rule] = {
     # monitoring: a group's visits
     "monitoring:visit_list": Rule(GROUP, kube),
     "monitoring:visit_create": Rule(GROUP, kube),
+    "monitoring:visit_update": Rule(RECORDER, lambda w: {"pk": w.kube.pk, "visit_pk": w.visit.pk}),
     "monitoring:visit_photo": Rule(GROUP, lambda w: {"pk": w.kube.pk, "photo_pk": w.visit_photo.pk}),
     "monitoring:visit_photo_thumbnail": Rule(GROUP, lambda w: {"pk": w.kube.pk, "photo_pk": w.visit_photo.pk}),
     "monitoring:follow_up_close": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "follow_up_pk": w.follow_up.pk}),
@@ -164,6 +166,10 @@ RULES: dict[str, Rule] = {
     "formation:candidate_place": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "candidate_pk": w.candidate.pk}),
     # the project
     "healthz": Rule(PUBLIC),
+    "offline:manifest": Rule(PUBLIC),
+    "offline:service_worker": Rule(PUBLIC),
+    "offline:queue": Rule(SIGNED_IN),
+    "offline:pages": Rule(SIGNED_IN),
     "login": Rule(PUBLIC),
     "logout": Rule(POST_ONLY),
     "password_change": Rule(SIGNED_IN),
@@ -266,7 +272,7 @@ class World:
     def make_visits(self):
         from tests.monitoring.factories import FollowUpFactory, VisitFactory, VisitPhotoFactory
 
-        visit = VisitFactory(kube=self.kube, visitor=self.users[FAC])
+        self.visit = visit = VisitFactory(kube=self.kube, visitor=self.users[FAC])
         self.visit_photo = VisitPhotoFactory(visit=visit)
         self.follow_up = FollowUpFactory(visit=visit)
 

@@ -72,7 +72,8 @@ ROLES = (ADMIN, OFFICER, FAC, ANON)
 # While fixing: AXE_PAGES=kube_finance,dashboard checks only the URL names containing one of these.
 ONLY = [part for part in os.environ.get("AXE_PAGES", "").split(",") if part]
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-# Files, not pages: downloads and the load balancers' plain-text health check.
+# Files, not pages: downloads, photos, the installable app's manifest, service worker and
+# JSON list of pages, and the load balancers' plain-text health check.
 NOT_HTML = {
     "groups:kube_export",
     "groups:import_template",
@@ -80,6 +81,10 @@ NOT_HTML = {
     "assessments:dashboard_export",
     "formation:proposal_export",
     "monitoring:visit_photo",
+    "monitoring:visit_photo_thumbnail",
+    "offline:manifest",
+    "offline:service_worker",
+    "offline:pages",
     "healthz",
 }
 

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.test import override_settings
 from freezegun import freeze_time
 
-from kube_registry.versioning import StaleEdit
 from finances import services
 from finances.models import Loan, MemberLine, MonthlyReport, ReportStatus
 from finances.periods import add_months, report_due_on
+from kube_registry.versioning import StaleEdit
 from tests.factories import MembershipFactory, PersonFactory
 from tests.finances.factories import LoanFactory, MonthlyReportFactory, RepaymentFactory
 

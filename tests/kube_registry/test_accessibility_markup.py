@@ -71,4 +71,4 @@ def test_the_page_declares_its_language_the_one_the_user_chose(client, cookie, l
     if cookie:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
     html = client.get(reverse("login")).content.decode()
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}"\n' in html

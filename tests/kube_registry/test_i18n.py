@@ -233,13 +233,13 @@ def test_officer_switches_the_group_list_to_english(client_for, officer, facilit
     url = reverse("groups:kube_list")
 
     page = client.get(url).content.decode()
-    assert '<html lang="id">' in page
+    assert '<html lang="id"\n' in page
     assert "Daftar KUBE" in page and "Cari" in page and "Produksi" in page
     assert "KUBE list" not in page
 
     _switch_language(client, "en", url)
     page = client.get(url).content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="en"\n' in page
     for text in ("KUBE list", "Search", "Reg. no.", "Business type", "Production", "Active", "Sign out", "1 group"):
         assert text in page, text
     for text in ("Daftar KUBE", "Jenis usaha", "Produksi", "Keluar"):
@@ -281,7 +281,7 @@ def test_an_english_browser_still_gets_indonesian_until_the_user_switches(client
     client = client_for(officer)
     url = reverse("groups:kube_list")
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
-    assert '<html lang="id">' in page and "Daftar KUBE" in page
+    assert '<html lang="id"\n' in page and "Daftar KUBE" in page
 
     _switch_language(client, "en", url)
     response = client.get(url, HTTP_ACCEPT_LANGUAGE="id")

@@ -84,8 +84,9 @@ def test_a_facilitator_phone_keeps_their_active_groups_pages_only(client_for, fa
 def test_the_office_keeps_no_pages_and_a_stranger_gets_401(client_for, officer, admin_user):
     assert client_for(officer).get(PAGES).json()["pages"] == []
     assert client_for(admin_user).get(PAGES).json()["pages"] == []
-    response = client_for(None).get(PAGES)
-    assert response.status_code == 401 and response.json()["pages"] == []
+    assert client_for(None).get(PAGES).status_code == 302  # to sign in
+    response = client_for(None).get(PAGES, **PHONE)  # the phone's script: it keeps its copies
+    assert response.status_code == 401 and response.json()["status"] == "signin"
 
 
 @freeze_time(TODAY)
