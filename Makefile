@@ -49,7 +49,8 @@ chromium:
 # makemigrations --check needs no database: an in-memory one keeps it from touching DATABASE_URL's.
 test: install-dev chromium
 	DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run --settings=kube_registry.settings.test
-	node --test tests/js/
+	@if command -v node >/dev/null 2>&1; then node --test tests/js/*.test.mjs; \
+	else echo "No Node.js: the JavaScript tests (tests/js/) are skipped."; fi
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
 # djlint reads [tool.djlint] in pyproject.toml: --check is its formatter, --lint its rules.

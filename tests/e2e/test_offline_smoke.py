@@ -1,6 +1,8 @@
-"""Issue 17, a smoke test of the offline app in Chromium: the facilitator's phone keeps the
-report form, the report is filled with the network off, waits in the phone's queue, and is
-saved once when the signal comes back."""
+"""Issue 17, smoke tests of the offline app in Chromium on a phone: the service worker keeps
+the facilitator's pages; a report and a visit with a photo filled with the network off wait
+in the phone's queue and are saved once when the signal comes back; a refused report is
+shown as the server answered, from the queue page too, and saved with its first token;
+signing out warns about what is unsent, then empties the phone."""
 
 import re
 

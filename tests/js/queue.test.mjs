@@ -1,5 +1,5 @@
 // The offline queue's own logic (static/js/offline/queue.js), without a browser:
-// node --test tests/js/
+// node --test tests/js/*.test.mjs
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { beforeEach, describe, test } from "node:test";

@@ -540,7 +540,12 @@
     } catch (_error) {
       // no sessionStorage: ask every time
     }
-    fetch(PAGES_URL, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
+    // X-Kube-Offline: signed out, the server answers 401 JSON rather than the sign-in page.
+    fetch(PAGES_URL, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json", "X-Kube-Offline": "1" },
+      cache: "no-store",
+    })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
