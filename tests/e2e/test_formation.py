@@ -66,6 +66,8 @@ def test_facilitator_proposes_officer_approves_with_exception(live_server, page:
     page.get_by_role("button", name="Ajukan", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="diajukan")).to_be_visible()
     page.get_by_role("button", name="Keluar").click()
+    # Signing out first empties the phone's copies (static/js/offline/app.js), then posts.
+    expect(page.locator("input[name=username]")).to_be_visible()
 
     # The officer reads the reason beside the family and approves with an exception.
     sign_in(page, base, "petugas")

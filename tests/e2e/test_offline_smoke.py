@@ -182,7 +182,10 @@ def test_sign_out_warns_about_unsent_items_then_empties_the_phone(live_server, p
 
     page.once("dialog", dismiss)
     page.get_by_role("button", name="Keluar").click()
-    page.wait_for_timeout(500)
+    for _ in range(50):
+        if messages:
+            break
+        page.wait_for_timeout(100)
     assert "1 kiriman" in messages[0]
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
     assert item_statuses(page) == ["waiting"]

@@ -371,7 +371,7 @@
     // Resolved also when another tab keeps the database open (Clear-Site-Data empties it then).
     steps.push(
       Promise.race([
-        window.idb.deleteDB(DB_NAME),
+        window.idb ? window.idb.deleteDB(DB_NAME) : Promise.resolve(),
         new Promise(function (resolve) {
           setTimeout(resolve, 2000);
         }),
@@ -398,9 +398,14 @@
         if (items.length && !window.confirm(T("confirm_signout", { n: items.length }))) {
           return false;
         }
-        return clearPhone().then(function () {
-          return true;
-        });
+        return clearPhone().then(
+          function () {
+            return true;
+          },
+          function () {
+            return true; // the server's Clear-Site-Data empties what could not be emptied here
+          }
+        );
       })
       .then(function (leave) {
         if (leave) {
@@ -430,11 +435,13 @@
     unsendable: "text-bg-danger",
   };
 
-  function button(label, className, onClick) {
+  // `describedBy`: the item's title, so that "Hapus" says which item it deletes.
+  function button(label, className, describedBy, onClick) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "btn btn-sm " + className;
     b.textContent = label;
+    b.setAttribute("aria-describedby", describedBy);
     b.addEventListener("click", onClick);
     return b;
   }
@@ -461,6 +468,7 @@
       var text = document.createElement("div");
       var title = document.createElement("div");
       title.className = "fw-semibold";
+      title.id = "judul-" + item.id;
       title.textContent = Q.kindTitle(item.kind) + (item.title ? ": " + item.title : "");
       var when = document.createElement("div");
       when.className = "small text-body-secondary";
@@ -473,19 +481,19 @@
       actions.className = "d-flex flex-wrap gap-2";
       if (item.status === Q.STATUS.REFUSED || item.status === Q.STATUS.CONFLICT) {
         actions.append(
-          button(T("button_open"), "btn-primary", function () {
+          button(T("button_open"), "btn-primary", title.id, function () {
             showPage(item.html, item.url);
           })
         );
       } else {
         actions.append(
-          button(T("button_send"), "btn-primary", function (event) {
+          button(T("button_send"), "btn-primary", title.id, function (event) {
             sendNow(item, event.currentTarget);
           })
         );
       }
       actions.append(
-        button(T("button_delete"), "btn-outline-danger", function () {
+        button(T("button_delete"), "btn-outline-danger", title.id, function () {
           if (window.confirm(T("confirm_delete"))) {
             queue.remove(item.id).then(function () {
               list.focus();
