@@ -218,3 +218,12 @@ def test_the_queue_page_needs_sign_in(client_for, facilitator):
     assert client_for(None).get("/luring/").status_code == 302
     page = client_for(facilitator).get("/luring/").content.decode()
     assert 'id="daftar-antrean"' in page and "Kiriman di ponsel" in page
+
+
+def test_a_page_fetched_to_keep_on_the_phone_leaves_the_messages_for_the_next_page(client_for, facilitator, kube):
+    client = client_for(facilitator)
+    client.post(reverse("monitoring:visit_create", kwargs={"pk": kube.pk}), visit_post(visited_on="2024-04-02"))
+    kept = client.get(kube.get_absolute_url(), HTTP_X_KUBE_KEEP="1").content.decode()
+    assert "Kunjungan 02-04-2024 tercatat" not in kept  # the service worker's copy carries no message
+    shown = client.get(reverse("monitoring:visit_list", kwargs={"pk": kube.pk})).content.decode()
+    assert "Kunjungan 02-04-2024" in shown  # the user still sees it

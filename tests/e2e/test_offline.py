@@ -1,20 +1,26 @@
-"""Issue 17, smoke tests of the offline app in Chromium on a phone: the service worker keeps
-the facilitator's pages; a report and a visit with a photo filled with the network off wait
-in the phone's queue and are saved once when the signal comes back; a refused report is
-shown as the server answered, from the queue page too, and saved with its first token;
-signing out warns about what is unsent, then empties the phone."""
+"""Issue 17 in Chromium on a phone (Playwright's offline mode): the service worker keeps the
+facilitator's pages; a report filled with the network off survives closing the page, waits
+in the phone's queue and is saved exactly once when the signal comes back; a report the
+office returned while an offline edit waited comes back as a conflict showing both versions;
+a visit with a photo recorded offline arrives whole; a refused report is shown as the server
+answered and saved with its first token; signing out warns about what is unsent, then
+leaves no page and no personal data on the phone."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from finances.models import MonthlyReport
+from finances import services as finance_services
+from finances.models import MonthlyReport, ReportStatus
 from kube_registry.models import SubmissionToken
 from monitoring.models import Visit
 from tests.e2e.helpers import sign_in
 from tests.e2e.test_visits import png_bytes
-from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, PersonFactory
+from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, OfficerFactory, PersonFactory
+from tests.finances.factories import MonthlyReportFactory
 
 pytestmark = [
     pytest.mark.e2e,
@@ -60,16 +66,77 @@ def test_report_filled_offline_is_sent_when_the_signal_returns(live_server, page
     expect(status).to_contain_text("1 laporan menunggu dikirim")
     assert not MonthlyReport.objects.filter(kube=kube).exists()
 
+    # The page is closed; opened again, still offline, the report waits on the phone.
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/luring/")
+    status = page.locator("#status-luring")
     expect(page.locator("#daftar-antrean")).to_contain_text("Menunggu dikirim")
     expect(page.locator("#daftar-antrean")).to_contain_text("KUBE Mekar Sari")
 
-    page.context.set_offline(False)
+    context.set_offline(False)
     expect(status).to_contain_text("1 kiriman dari ponsel sudah terkirim")
     expect(page.locator("#daftar-antrean")).to_contain_text("Tidak ada kiriman")
+    # Exactly once: one report, one claimed token, however often the page or the signal came back.
+    page.reload()
+    expect(page.locator("#daftar-antrean")).to_contain_text("Tidak ada kiriman")
     report = MonthlyReport.objects.get(kube=kube)
-    assert report.income == 1_500_000
+    assert report.income == 1_500_000 and report.status == ReportStatus.DRAFT
+    assert SubmissionToken.objects.count() == 1
     assert errors == [] and elsewhere == []
+
+
+def test_report_returned_while_an_offline_edit_waits_comes_back_as_a_conflict(live_server, page: Page, browser):
+    facilitator = FacilitatorFactory(username="pendamping1")
+    OfficerFactory(username="petugas")
+    kube = KubeFactory(name="KUBE Mekar Sari", facilitator=facilitator, founded_on=dt.date(2020, 1, 1))
+    month = timezone.localdate().replace(day=1)
+    report = MonthlyReportFactory(kube=kube, period=month, income=1_000_000, expenses=400_000)
+    base = live_server.url
+    report_url = f"/kelompok/{kube.pk}/laporan/{month:%Y-%m}/"
+    sign_in(page, base, facilitator.username)
+    wait_until_kept(page, report_url)
+
+    # Offline, the facilitator corrects the draft the phone kept.
+    page.context.set_offline(True)
+    page.goto(f"{base}{report_url}")
+    page.get_by_label("Pendapatan (omzet)").fill("1.250.000")
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page.locator("#status-luring")).to_contain_text("1 laporan menunggu dikirim")
+
+    # Meanwhile the report was submitted from the office's computer and the officer returns it.
+    finance_services.report_submit(actor=facilitator, report=report, version=report.version)
+    office = browser.new_context(locale="id-ID", timezone_id="Asia/Makassar")
+    officer_page = office.new_page()
+    sign_in(officer_page, base, "petugas")
+    officer_page.goto(f"{base}/laporan/{report.pk}/")
+    officer_page.get_by_label("Kembalikan ke pendamping dengan catatan").fill("Kas tidak cocok dengan buku.")
+    officer_page.get_by_role("button", name="Kembalikan").click()
+    expect(officer_page.get_by_role("alert").first).to_be_visible()
+    office.close()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+    # Back online the sending is refused as stale: the phone says so and keeps it.
+    page.context.set_offline(False)
+    page.goto(f"{base}/luring/")
+    queue = page.locator("#daftar-antrean")
+    expect(queue).to_contain_text("Data sudah diubah orang lain: buka dan periksa")
+    report.refresh_from_db()
+    assert report.income == 1_000_000  # nothing overwritten
+    queue.get_by_role("button", name="Buka dan perbaiki").click()
+    # Both versions: what changed on the server in the message, the phone's values in the form.
+    errors = page.locator(".alert-danger, .invalid-feedback, [role=alert]").filter(has_text="sudah diubah")
+    expect(errors.first).to_contain_text("Dikembalikan")
+    expect(errors.first).to_contain_text("Kas tidak cocok dengan buku.")
+    expect(page.get_by_label("Pendapatan (omzet)")).to_have_value("1.250.000")
+    # The facilitator keeps their version: saved once, over the returned report.
+    page.get_by_role("button", name="Simpan draf").click()
+    expect(page).not_to_have_url(re.compile(re.escape(report_url) + "$"))
+    report.refresh_from_db()
+    assert report.income == 1_250_000 and MonthlyReport.objects.filter(kube=kube).count() == 1
 
 
 def test_visit_with_a_photo_recorded_offline_is_saved_with_its_photo(live_server, page: Page):
@@ -158,11 +225,29 @@ def test_refused_report_is_shown_corrected_and_saved_once(live_server, page: Pag
     assert errors == []
 
 
+ALL_KEPT_TEXT = """async () => {
+    const texts = [];
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+            texts.push(await (await cache.match(request)).text());
+        }
+    }
+    return texts.join(" ");
+}"""
+
+
 def test_sign_out_warns_about_unsent_items_then_empties_the_phone(live_server, page: Page):
     facilitator = FacilitatorFactory(username="pendamping1")
-    KubeFactory(name="KUBE Mekar Sari", facilitator=facilitator)
+    kube = KubeFactory(name="KUBE Mekar Sari", facilitator=facilitator)
+    members = [MembershipFactory(kube=kube, person=PersonFactory(kk="6474011203150042")) for _ in range(2)]
     base = live_server.url
     sign_in(page, base, facilitator.username)
+    wait_until_kept(page, kube.get_absolute_url())
+    kept = page.evaluate(ALL_KEPT_TEXT)
+    assert members[0].person.name in kept  # the profile with its members is on the phone...
+    for membership in members:  # ...never a NIK or a KK
+        assert membership.person.nik not in kept and membership.person.kk not in kept
     listed = page.evaluate("fetch('/luring/halaman/').then(r => r.json())")["pages"]
     report_url = next(url for url in listed if "/laporan/" in url)
     page.goto(f"{base}{report_url}")
@@ -195,3 +280,5 @@ def test_sign_out_warns_about_unsent_items_then_empties_the_phone(live_server, p
     expect(page.locator("input[name=username]")).to_be_visible()
     assert item_statuses(page) == []
     assert page.evaluate("caches.keys().then(names => names.filter(n => n.startsWith('kube-halaman')))") == []
+    kept = page.evaluate(ALL_KEPT_TEXT)
+    assert all(m.person.name not in kept for m in members) and "KUBE Mekar Sari" not in kept
