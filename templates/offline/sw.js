@@ -136,7 +136,14 @@ async function keptTimes(cache) {
   return times;
 }
 
-async function syncPages(message) {
+// Raised at once by every message: a list being fetched stops before its next page when a newer
+// list (another page, maybe another user) or a "clear" (sign-out) has come.
+let generation = 0;
+
+async function syncPages(message, started) {
+  if (generation !== started) {
+    return; // a sign-out came after this list was sent
+  }
   const meta = await readMeta();
   const plan = P.planSync(meta, message, await keptTimes(await caches.open(P.PAGES_CACHE)), Date.now(), self.location.origin);
   if (plan.dropAll) {
@@ -148,6 +155,9 @@ async function syncPages(message) {
   }
   await writeMeta(plan.meta);
   for (const key of plan.fetch) {
+    if (generation !== started) {
+      return;
+    }
     // X-Kube-Keep: a fetch of the worker's own, not the user opening the page (a server may
     // leave the session's flash messages for the page the user opens next).
     const request = new Request(key, { credentials: "same-origin", cache: "no-store", headers: { "X-Kube-Keep": "1" } });
@@ -180,8 +190,10 @@ self.addEventListener("message", (event) => {
     return;
   }
   let task = null;
+  generation += 1;
   if (data.type === "pages") {
-    task = () => syncPages(data);
+    const seen = generation;
+    task = () => syncPages(data, seen);
   } else if (data.type === "clear") {
     task = clearPages;
   }

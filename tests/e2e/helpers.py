@@ -12,3 +12,20 @@ def sign_in(page: Page, base: str, username: str, password: str = TEST_PASSWORD)
     page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Masuk", exact=True).click()
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+
+
+def failed_responses(context) -> list[str]:
+    """A list that fills with every answer of 400 or more to the pages' own requests.
+
+    The service worker's own fetches (keeping a facilitator's pages for the offline app) are
+    left out: switching users in one browser may meet one of them answered for the next user,
+    and the offline tests (tests/e2e/test_offline.py) judge the worker.
+    """
+    failed: list[str] = []
+
+    def record(response) -> None:
+        if response.status >= 400 and response.request.service_worker is None:
+            failed.append(f"{response.status} {response.url}")
+
+    context.on("response", record)
+    return failed

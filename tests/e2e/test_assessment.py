@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from assessments.models import INDEPENDENCE_FACTORS, Assessment
 from assessments.services import assessment_run
 from tests.assessments.builders import berkembang_kube
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import failed_responses, sign_in
 from tests.factories import OfficerFactory
 
 pytestmark = [
@@ -33,8 +33,7 @@ def test_officer_reads_why_a_group_is_not_mandiri_and_overrides_with_a_reason(li
     today = timezone.localdate()
     kube = berkembang_kube(today=today)
     assessment_run(kube=kube, as_of=dt.date(today.year - 1, 12, 31))  # last year's, for the history chart
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
     base = live_server.url

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from formation.models import Proposal, ProposalStatus
 from groups.models import Kube
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import failed_responses, sign_in
 from tests.factories import FacilitatorFactory, OfficerFactory, work_area
 from tests.formation.factories import CandidateFactory
 
@@ -30,8 +30,7 @@ def test_facilitator_proposes_officer_approves_with_exception(live_server, page:
     OfficerFactory(username="petugas", first_name="Rina")
     for index in range(5):
         CandidateFactory(name=f"Keluarga Menunggu {index + 1}", created_by=facilitator, dtks_decile=index + 1)
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     base = live_server.url
 
     # The facilitator writes the proposal.

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from finances.models import MonthlyReport, ReportStatus
 from finances.periods import last_complete_month, period_label
 from groups.models import Sex
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import failed_responses, sign_in
 from tests.factories import (
     FacilitatorFactory,
     KubeFactory,
@@ -54,8 +54,7 @@ def test_report_is_submitted_returned_corrected_and_verified_on_a_phone(live_ser
 
     requests: list[str] = []
     page.context.on("request", lambda request: requests.append(request.url))
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     page_errors: list[str] = []
     page.on("pageerror", lambda error: page_errors.append(str(error)))
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from groups.models import Membership, Person, Sex
+from tests.e2e.helpers import failed_responses
 from tests.factories import (
     TEST_PASSWORD,
     FacilitatorFactory,
@@ -52,8 +53,7 @@ def test_officer_finds_group_and_adds_member_with_checked_nik(live_server, page:
 
     requests: list[str] = []
     page.context.on("request", lambda request: requests.append(request.url))
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     # A request the browser abandons because the user moved on (the dashboard's chart
     # library while the officer already searches) is not a failure to load.
     page.context.on(

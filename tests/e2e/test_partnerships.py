@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from partnerships.models import Partnership
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import failed_responses, sign_in
 from tests.factories import FacilitatorFactory, KubeFactory, OfficerFactory
 from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
@@ -39,8 +39,7 @@ def a_group_with_one_partner():
 def test_officer_adds_a_partner_with_two_forms_and_sees_matrix_and_city_view_change(live_server, page: Page):
     OfficerFactory(username="petugas", first_name="Rina")
     kube = a_group_with_one_partner()
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     requests: list[str] = []
     page.context.on("request", lambda request: requests.append(request.url))
     base = live_server.url

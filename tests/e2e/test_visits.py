@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from monitoring.models import FollowUp, Visit
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import failed_responses, sign_in
 from tests.factories import FacilitatorFactory, KubeFactory, MembershipFactory, OfficerFactory, PersonFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -39,8 +39,7 @@ def test_facilitator_records_a_visit_and_closes_its_follow_up_at_the_next(live_s
         MembershipFactory(kube=kube, person=PersonFactory(name=name))
         for name in ("Siti Aminah", "Rahmawati", "Nur Hasanah")
     ]
-    failed: list[str] = []
-    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    failed = failed_responses(page.context)
     base = live_server.url
     page.context.grant_permissions(["geolocation"], origin=base)
     page.context.set_geolocation({"latitude": 0.133851, "longitude": 117.500083, "accuracy": 25})
