@@ -23,10 +23,15 @@ def carry_judgements(apps, schema_editor):
             if following is not None:
                 later = later.filter(as_of__lt=following[2])
             later.update(final_category=final, override_reason=reason, judgement_from_id=pk)
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor):
+    """Run the deferred foreign-key checks of the updates now: PostgreSQL refuses the ALTER TABLEs
+    that follow in the same transaction while such checks are pending."""
     if schema_editor.connection.vendor == "postgresql":
-        # Check the new foreign keys now: PostgreSQL refuses the ALTER TABLEs below while
-        # deferred checks are pending in the same transaction.
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def forget_carried(apps, schema_editor):
@@ -36,6 +41,7 @@ def forget_carried(apps, schema_editor):
     carried = Assessment.objects.filter(judgement_from__isnull=False).exclude(judgement_from=models.F("id"))
     carried.update(final_category=models.F("computed_category"), override_reason="")
     Assessment.objects.filter(override_reason="").update(final_category=models.F("computed_category"))
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
