@@ -73,7 +73,8 @@ def test_a_judgement_is_carried_to_every_later_assessment(group, carried):
     later = [a for day, a in sorted(stored(group).items()) if day > JUDGED_ON]
     assert [a.as_of for a in later] == LATER
     for a in later:
-        assert (a.final_category, a.override_reason, a.judgement_from, a.is_carried) == ("mandiri", REASON, carried, True)
+        assert (a.final_category, a.override_reason, a.judgement_from) == ("mandiri", REASON, carried)
+        assert a.is_carried
         assert a.computed_category == "berkembang"  # the rubric's own result beside it
         # the scores, notes and author stay with the judgement's own date
         assert (a.judged_by, a.judged_at, a.factor_network, a.judgement_notes) == (None, None, None, "")
@@ -103,13 +104,15 @@ def test_a_new_judgement_replaces_the_carried_one_from_its_date_on(client_for, o
     revisited = judge(client, december, final="berkembang", reason="")
     after = stored(group)
     assert (after[LATER[0]].final_category, after[LATER[0]].judgement_from) == ("mandiri", carried)
-    assert (revisited.final_category, revisited.judgement_from, revisited.is_carried) == ("berkembang", revisited, False)
+    assert (revisited.final_category, revisited.judgement_from) == ("berkembang", revisited)
+    assert not revisited.is_carried
     assert (after[LATER[2]].final_category, after[LATER[2]].override_reason) == ("berkembang", "")
     assert after[LATER[2]].judgement_from == revisited
     # Changing the earlier judgement reaches only the dates before the new one.
     judge(client, carried, final="tumbuh", reason="Usaha berhenti sejak Mei")
     after = stored(group)
-    assert [after[day].final_category for day in (JUDGED_ON, *LATER)] == ["tumbuh", "tumbuh", "berkembang", "berkembang"]
+    finals = [after[day].final_category for day in (JUDGED_ON, *LATER)]
+    assert finals == ["tumbuh", "tumbuh", "berkembang", "berkembang"]
     # and a later assessment takes the newest judgement before its date
     assert assess(group, TODAY).judgement_from == revisited
 
@@ -203,7 +206,7 @@ def test_history_page_marks_each_carried_assessment(client_for, officer, group, 
 def test_judgement_form_of_a_carried_assessment_says_what_it_replaces(client_for, officer, group, carried):
     html = client_for(officer).get(reverse("assessments:judge", kwargs={"pk": stored(group)[LATER[0]].pk}))
     html = html.content.decode()
-    assert "Kategori akhir saat ini, <strong>mandiri</strong>, dibawa dari penilaian 30 Juni 2024 oleh Rina Wati." in html
+    assert f"Kategori akhir saat ini, <strong>mandiri</strong>, {CARRIED}." in html
     assert "Penilaian yang Anda simpan menggantikannya mulai tanggal ini." in html
 
 
