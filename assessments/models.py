@@ -217,7 +217,11 @@ class Assessment(models.Model):
                 violation_error_message=_("Penilaian petugas yang tersimpan adalah penilaian yang berlaku."),
             ),
         ]
-        indexes = [models.Index(fields=["as_of", "final_category"], name="assessment_date_category")]
+        indexes = [
+            models.Index(fields=["as_of", "final_category"], name="assessment_date_category"),
+            # The judgement in force for a date: the group's latest judged assessment (few rows).
+            models.Index(fields=["kube", "as_of"], condition=Q(judged_at__isnull=False), name="assessment_judged"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kube} {self.as_of:%Y-%m-%d} {self.final_category}"

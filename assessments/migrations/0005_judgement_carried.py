@@ -67,6 +67,10 @@ class Migration(migrations.Migration):
             name='judgement_from',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessments.assessment', verbose_name='penilaian petugas yang berlaku'),
         ),
+        migrations.AddIndex(
+            model_name='assessment',
+            index=models.Index(condition=models.Q(('judged_at__isnull', False)), fields=['kube', 'as_of'], name='assessment_judged'),
+        ),
         migrations.RunPython(carry_judgements, forget_carried),
         migrations.AddConstraint(
             model_name='assessment',
