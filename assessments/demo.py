@@ -6,7 +6,9 @@ builders use, so the same seed gives the same results within a month). KUBE Meka
 Sari, whose real history starts in 2014, is assessed at every year's end since its
 founding. The city declared it mandiri in 2017 (BRIEF.md); where the rubric finds
 otherwise for 31 December 2017, that decision is recorded as an officer's judgement
-with its reason, beside the computed category (ASSESSMENT.md, "Reference case").
+with its reason, beside the computed category (ASSESSMENT.md, "Reference case"). It is
+recorded after every date is assessed, so, as for any judgement, the group's later
+assessments carry it: mandiri from 2017 on, the rubric's category shown beside.
 """
 
 import datetime as dt
@@ -47,7 +49,7 @@ def mekar_sari_dates(ctx: DemoContext, taken: list[dt.date]) -> list[dt.date]:
 
 
 def build_assessments(ctx: DemoContext) -> dict[str, int]:
-    """Assessments for every group at the demo's dates, and Mekar Sari's 2017 judgement."""
+    """Assessments for every group at the demo's dates, and Mekar Sari's 2017 judgement (carried to its later ones)."""
     dates = city_dates(ctx)
     for as_of in dates:
         assessment_run_all(kubes=assessable_kubes(), as_of=as_of, actor=ctx.officer)

@@ -174,6 +174,18 @@ class Assessment(models.Model):
         verbose_name=_("dinilai petugas"),
     )
     judged_at = models.DateTimeField(_("penilaian petugas pada"), null=True, blank=True)
+    # The judgement in force: this assessment itself once an officer judged it, else the group's
+    # latest judged assessment before it, whose final category and reason are copied here so every
+    # page reads `final_category` alone (services.py, "Decisions stand until revisited").
+    # None: no officer has judged the group up to this date.
+    judgement_from = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,  # a judgement in force is not deleted alone; with its group, it is
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("penilaian petugas yang berlaku"),
+    )
 
     version = version_field()  # optimistic locking: kube_registry.versioning
     history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
@@ -190,13 +202,26 @@ class Assessment(models.Model):
                 name="assessment_one_per_kube_date",
                 violation_error_message=_("KUBE ini sudah dinilai untuk tanggal tersebut."),
             ),
+            # Another category than the rubric's has a reason, or is an officer's judgement (made
+            # on this date or carried): one that agreed with the rubric then needs none later.
             models.CheckConstraint(
-                condition=Q(final_category=models.F("computed_category")) | ~Q(override_reason=""),
+                condition=Q(final_category=models.F("computed_category"))
+                | ~Q(override_reason="")
+                | Q(judgement_from__isnull=False),
                 name="assessment_override_has_reason",
                 violation_error_message=_("Kategori akhir yang berbeda dari hasil rubrik wajib disertai alasan."),
             ),
+            models.CheckConstraint(
+                condition=Q(judged_at__isnull=True) | Q(judgement_from__isnull=False, judgement_from=models.F("pk")),
+                name="assessment_judged_is_in_force",
+                violation_error_message=_("Penilaian petugas yang tersimpan adalah penilaian yang berlaku."),
+            ),
         ]
-        indexes = [models.Index(fields=["as_of", "final_category"], name="assessment_date_category")]
+        indexes = [
+            models.Index(fields=["as_of", "final_category"], name="assessment_date_category"),
+            # The judgement in force for a date: the group's latest judged assessment (few rows).
+            models.Index(fields=["kube", "as_of"], condition=Q(judged_at__isnull=False), name="assessment_judged"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kube} {self.as_of:%Y-%m-%d} {self.final_category}"
@@ -207,6 +232,11 @@ class Assessment(models.Model):
     @property
     def is_overridden(self) -> bool:
         return self.final_category != self.computed_category
+
+    @property
+    def is_carried(self) -> bool:
+        """The final category and reason are an earlier assessment's judgement, carried to this one."""
+        return self.judgement_from_id is not None and self.judgement_from_id != self.pk
 
     @property
     def has_judgement(self) -> bool:

@@ -11,8 +11,10 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from finances.periods import add_months
 from groups.models import Kube, KubeStatus
 from groups.selectors import kube_queryset
 
@@ -111,7 +113,7 @@ class AssessmentSummary:
 
 
 def assessment_summary(assessment: Assessment) -> AssessmentSummary:
-    """No query: everything is in the stored row (and `judged_by`, `assessed_by` selected with it)."""
+    """No query: everything is in the stored row (and the people and judgement `_with_people` selects)."""
     return AssessmentSummary(
         assessment=assessment,
         indicators=indicator_rows(assessment),
@@ -134,7 +136,8 @@ def assess_now_refusal(kube: Kube, today: dt.date) -> str:
 
 
 def _with_people(queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    return queryset.select_related("judged_by", "assessed_by")
+    """Who ran and who judged each assessment, and the judgement in force (carried: its date and author)."""
+    return queryset.select_related("judged_by", "assessed_by", "judgement_from", "judgement_from__judged_by")
 
 
 def kube_assessments(kube: Kube, *, limit: int | None = None) -> list[Assessment]:
@@ -147,6 +150,38 @@ def assessment_queryset(user) -> QuerySet[Assessment]:
     """Assessments of the groups `user` may see (a facilitator: their own groups only)."""
     visible = kube_queryset(user).order_by().values("pk")
     return _with_people(Assessment.objects.filter(kube__in=visible).select_related("kube"))
+
+
+# A judgement in force for longer than this is due for an officer's review.
+JUDGEMENT_REVIEW_MONTHS = 12
+
+
+def judgements_due_for_review(today: dt.date, *, kubes: QuerySet[Kube] | None = None) -> QuerySet[Assessment]:
+    """Groups whose judgement in force is older than 12 months on `today`: one query, oldest judgement first.
+
+    For the reminders ("tinjau kembali keputusan petugas"). One row per group: the group's
+    latest assessment on or before `today` (`a`), whose final category is an officer's
+    judgement made more than `JUDGEMENT_REVIEW_MONTHS` months ago, carried or made on `a`
+    itself. The judgement is `a.judgement_from`: its `as_of` (the assessment it was made
+    on), `judged_at` (when; what "older" measures), `judged_by`, `final_category` and
+    `override_reason`; `a.kube` is the group. The officer revisits it by judging `a`
+    (`reverse("assessments:judge", kwargs={"pk": a.pk})`); from then on the group is no
+    longer listed until that judgement ages in turn. A group assessed again since keeps
+    its judgement (it is carried), so it stays listed.
+
+    Exactly 12 months is not yet older: judged on 15 June 2024, due from 16 June 2025.
+    `kubes` narrows the groups (default: every group but the dissolved ones, which are no
+    longer assessed).
+    """
+    since = add_months(today, -JUDGEMENT_REVIEW_MONTHS)
+    cutoff = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    kubes = assessable_kubes() if kubes is None else kubes
+    return (
+        Assessment.objects.latest_per_kube(on=today)
+        .filter(kube__in=kubes.order_by().values("pk"), judgement_from__judged_at__lt=cutoff)
+        .select_related("kube", "judgement_from", "judgement_from__judged_by")
+        .order_by("judgement_from__judged_at", "kube__name")
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,13 @@
-"""Writes: running the rubric and storing results, officers' judgement, thresholds."""
+"""Writes: running the rubric and storing results, officers' judgement, thresholds.
+
+Decisions stand until revisited. An officer's judgement (final category and reason) is
+made on one assessment; the group's later assessments carry it (`final_category` and
+`override_reason` copied, `judgement_from` pointing to the judged assessment) until an
+officer judges a later one. The rule lives here, in two places that keep it:
+`assessment_run_all` (a new or re-run assessment takes the latest judgement on or before
+its date) and `assessment_judge` (a judgement is carried to the later assessments up to
+the next judgement). The rubric's own category stays in `computed_category`.
+"""
 
 import datetime as dt
 from collections import Counter
@@ -7,7 +16,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +44,8 @@ COMPUTED_FIELDS = [
     "assessed_by",
     "assessed_at",
 ]
+# What a judgement gives its later assessments (scores and notes belong to its own date).
+CARRIED_FIELDS = ["final_category", "override_reason", "judgement_from"]
 
 
 def _stored(kube_id: int, result: rubric.Result, thresholds: rubric.Thresholds, actor, now) -> Assessment:
@@ -57,6 +68,19 @@ def _stored(kube_id: int, result: rubric.Result, thresholds: rubric.Thresholds, 
     )
 
 
+def _judgements_in_force(kubes: QuerySet[Kube], as_of: dt.date) -> dict[int, tuple[int, str, str]]:
+    """Per group of `kubes`, the latest judged assessment on or before `as_of`: (pk, final category, reason).
+
+    One query. A judgement made on `as_of` itself is the group's own and stays.
+    """
+    judged = Assessment.objects.filter(judged_at__isnull=False, as_of__lte=as_of)
+    latest = judged.filter(kube=OuterRef("kube")).order_by("-as_of").values("pk")[:1]
+    rows = judged.filter(kube__in=kubes.order_by().values("pk"), pk=Subquery(latest)).values_list(
+        "kube_id", "pk", "final_category", "override_reason"
+    )
+    return {kube_id: (pk, final, reason) for kube_id, pk, final, reason in rows}
+
+
 def assessment_run_all(
     *,
     kubes: QuerySet[Kube],
@@ -64,10 +88,11 @@ def assessment_run_all(
     actor=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Counter:
-    """Assess every group in `kubes` founded by `as_of`, store the results, count them by category.
+    """Assess every group in `kubes` founded by `as_of`, store the results, count them by computed category.
 
-    Re-running for a date replaces that date's computed results; an officer's final
-    category and judgement stay as they were.
+    Re-running for a date replaces that date's computed results; an officer's judgement
+    made on that date stays as it was. A group judged on an earlier date carries that
+    judgement's final category and reason (module docstring).
     """
     thresholds = thresholds_current()
     facts = gather(kubes, as_of, thresholds)
@@ -81,22 +106,18 @@ def assessment_run_all(
             counts[result.category] += 1
             rows.append(_stored(kube_id, result, thresholds, actor, now))
     with transaction.atomic():
-        # An officer's final category for this date stays; everywhere else it follows the rubric.
-        # (The reason is copied too: the database checks the proposed row before the conflict.)
-        overridden = {
-            kube_id: (final, reason)
-            for kube_id, final, reason in Assessment.objects.filter(as_of=as_of, kube__in=kubes.order_by().values("pk"))
-            .exclude(override_reason="")
-            .values_list("kube_id", "final_category", "override_reason")
-        }
+        # The judgement in force (made on this date, or carried from an earlier one) gives the
+        # final category; without one it follows the rubric.
+        in_force = _judgements_in_force(kubes, as_of)
         for row in rows:
-            row.final_category, row.override_reason = overridden.get(row.kube_id, (row.final_category, ""))
+            if row.kube_id in in_force:
+                row.judgement_from_id, row.final_category, row.override_reason = in_force[row.kube_id]
         for start in range(0, len(rows), BATCH):
             Assessment.objects.bulk_create(
                 rows[start : start + BATCH],
                 update_conflicts=True,
                 unique_fields=["kube", "as_of"],
-                update_fields=[*COMPUTED_FIELDS, "final_category"],
+                update_fields=[*COMPUTED_FIELDS, *CARRIED_FIELDS],
             )
             if progress:
                 progress(min(start + BATCH, len(rows)), len(rows))
@@ -120,8 +141,14 @@ def assessment_judge(
     reason: str,
     version: int | None = None,
 ) -> Assessment:
-    """An officer's scores and final category. A category other than the computed one needs a reason."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    """An officer's scores and final category. A category other than the computed one needs a reason.
+
+    The final category and reason are carried to the group's later assessments, up to the
+    next one an officer judged; they replace whatever those carried before.
+    """
+    # The group's assessments are locked together: a judgement decides what the later ones carry.
+    list(Assessment.objects.select_for_update().filter(kube_id=assessment.kube_id).values_list("pk"))
+    assessment = Assessment.objects.get(pk=assessment.pk)
     judged = (*JUDGEMENT_FIELDS, "judgement_notes", "final_category", "override_reason")
     version_check(assessment, version, actor=actor, fields=judged)
     reason = reason.strip()
@@ -143,12 +170,29 @@ def assessment_judge(
     assessment.override_reason = reason
     assessment.judged_by = actor
     assessment.judged_at = timezone.now()
+    assessment.judgement_from = assessment
     assessment._change_reason = reason or _("Penilaian petugas")
     version_bump(assessment)
     assessment._history_user = actor
     assessment.full_clean()
     assessment.save()
+    _carry_forward(assessment)
     return assessment
+
+
+def _carry_forward(judged: Assessment) -> int:
+    """Give `judged`'s final category and reason to the group's later assessments before its next judgement.
+
+    A bulk update: like the rubric's runs, a carry leaves no history record and no new
+    version (the history and versions track officers' own saves of a row).
+    """
+    later = Assessment.objects.filter(kube_id=judged.kube_id, as_of__gt=judged.as_of)
+    next_judged = later.filter(judged_at__isnull=False).order_by("as_of").values_list("as_of", flat=True).first()
+    if next_judged is not None:
+        later = later.filter(as_of__lt=next_judged)
+    return later.filter(judged_at__isnull=True).update(
+        final_category=judged.final_category, override_reason=judged.override_reason, judgement_from=judged
+    )
 
 
 @transaction.atomic

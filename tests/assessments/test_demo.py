@@ -1,4 +1,5 @@
-"""The demo city's assessments: every group at the demo's dates, Mekar Sari's history and its 2017 judgement."""
+"""The demo city's assessments: every group at the demo's dates, Mekar Sari's history and its 2017 judgement,
+carried to its later assessments."""
 
 import datetime as dt
 from io import StringIO
@@ -55,8 +56,13 @@ def test_mekar_sari_is_tumbuh_in_2014_never_computed_mandiri_and_declared_mandir
     )
     assert declared.judged_by.username == "petugas" and declared.factor_network == 5
     assert [r.final_category for r in declared.history.all()] == ["mandiri"]
-    # every other date keeps the rubric's category
-    assert [a.as_of for a in assessments.values() if a.is_overridden] == [dt.date(2017, 12, 31)]
+    # before the decision the rubric's category; from 2018 on the decision stands, carried
+    assert all(a.final_category == a.computed_category for day, a in assessments.items() if day < declared.as_of)
+    later = [a for day, a in sorted(assessments.items()) if day > declared.as_of]
+    assert [a.as_of for a in later] == [*(dt.date(year, 12, 31) for year in range(2018, 2025)), dt.date(2025, 2, 28)]
+    for a in later:
+        assert (a.final_category, a.override_reason, a.judgement_from) == ("mandiri", MEKAR_SARI_REASON, declared)
+        assert a.is_carried and a.judged_at is None and a.factor_network is None
     assert "12 penilaian, 1 penilaian petugas" in summary
 
 

@@ -21,7 +21,8 @@ MSG_PROGRESS = gettext_noop("menyimpan {done}/{total}")
 class Command(BaseCommand):
     help = (
         "Assesses groups (tumbuh / berkembang / mandiri) as of a date, default today, using only data dated on or "
-        "before it; stores the results (an officer's judgement is kept) and prints the count per category."
+        "before it; stores the results (an officer's judgement is kept, and carried from the latest one before the "
+        "date) and prints the count per computed category."
     )
 
     def add_arguments(self, parser):
