@@ -154,6 +154,7 @@ class Link:
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
         self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.port = 0
 
     def start(self) -> int:
@@ -176,12 +177,17 @@ class Link:
             last = max((exchange.ended for exchange in self.exchanges), default=0.0)
         return time.monotonic() - last >= seconds
 
+    def stop(self) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
+
     async def _main(self) -> None:
+        self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
         server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         async with server:
-            await server.serve_forever()
+            await self._stopping.wait()
 
     async def _relay(self, client_reader, client_writer) -> None:
         exchange = Exchange(started=time.monotonic())
@@ -571,8 +577,8 @@ def main(argv: list[str]) -> int:
         month = dt.datetime.now(ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Makassar"))).strftime("%Y-%m")
         app_port = _free_port()
         gunicorn = _serve(env, app_port)
+        link = Link(app_port, args.latency_ms, args.down_kbps, args.up_kbps)
         try:
-            link = Link(app_port, args.latency_ms, args.down_kbps, args.up_kbps)
             base = f"http://127.0.0.1:{link.start()}"
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -585,6 +591,7 @@ def main(argv: list[str]) -> int:
                     print(f"  measured {path} ({time.monotonic() - started:,.0f} s)", flush=True)
                 browser.close()
         finally:
+            link.stop()
             gunicorn.terminate()
             gunicorn.wait(timeout=30)
     return 0 if report(results, args, listed) else 1
