@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 from django.views.generic import TemplateView
 
 from kube_registry.phone import opaque_user
@@ -50,13 +50,17 @@ ICONS = (("kube-192", "192x192", "any"), ("kube-512", "512x512", "any"), ("kube-
 
 @lru_cache(maxsize=1)
 def _precache() -> tuple[tuple[dict, ...], str]:
-    """([{url, revision}], version): each file's revision is a hash of its content."""
+    """([{url, revision}], version): each file's revision is a hash of its content, or none
+    where the static storage already puts one in the URL (production's hashed names), so
+    Workbox can take the file from the browser's HTTP cache instead of downloading it again."""
     entries, whole = [], hashlib.sha256()
     for name in PRECACHE:
         path = finders.find(name)  # [] when the file is not there
         digest = hashlib.sha256(open(path, "rb").read()).hexdigest()[:16] if path else "missing"
-        entries.append({"url": static(name), "revision": digest})
-        whole.update(f"{name}:{digest}".encode())
+        url = static(name)
+        hashed = not url.endswith("/" + name)
+        entries.append({"url": url, "revision": None if hashed else digest})
+        whole.update(f"{url}:{digest}".encode())
     return tuple(entries), whole.hexdigest()[:16]
 
 
@@ -89,18 +93,28 @@ def manifest(request):
     return response
 
 
-@require_GET
-def service_worker(request):
+@lru_cache(maxsize=1)
+def _service_worker() -> tuple[str, str]:
+    """(body, version) of /sw.js: the same for every user, made once per process."""
     entries, version = _precache()
     template_version = hashlib.sha256(render_to_string("offline/sw.js", {"config_json": "{}"}).encode()).hexdigest()
+    version = f"{version}-{template_version[:8]}"
     config = {
-        "version": f"{version}-{template_version[:8]}",
+        "version": version,
         "precache": list(entries),
         "workbox_prefix": static(WORKBOX),
         "pages_url": reverse("offline:pages"),
         "offline_url": reverse("offline:queue"),
     }
-    body = render_to_string("offline/sw.js", {"config_json": json.dumps(config)})
+    return render_to_string("offline/sw.js", {"config_json": json.dumps(config)}), version
+
+
+@require_GET
+@condition(etag_func=lambda request: _service_worker()[1])
+def service_worker(request):
+    """The browser asks for it on every page load: with its version as ETag the answer is a
+    bodiless 304 until a release changes it."""
+    body, _version = _service_worker()
     response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"

@@ -227,3 +227,14 @@ def test_a_page_fetched_to_keep_on_the_phone_leaves_the_messages_for_the_next_pa
     assert "Kunjungan 02-04-2024 tercatat" not in kept  # the service worker's copy carries no message
     shown = client.get(reverse("monitoring:visit_list", kwargs={"pk": kube.pk})).content.decode()
     assert "Kunjungan 02-04-2024" in shown  # the user still sees it
+
+
+def test_pages_come_compressed_for_slow_links(client_for, facilitator, kube):
+    response = client_for(facilitator).get(kube.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Content-Encoding"] == "gzip"
+
+
+def test_the_service_worker_is_not_sent_again_until_it_changes(client):
+    first = client.get("/sw.js")
+    again = client.get("/sw.js", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""

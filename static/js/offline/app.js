@@ -578,12 +578,22 @@
       .catch(function () {});
   }
 
-  if ("serviceWorker" in navigator) {
+  // Registered once the page has loaded: the worker's own downloads (static files, the pages
+  // to keep) never compete with the page the facilitator is waiting for on a slow link.
+  function registerWorker() {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function (error) {
       if (window.console) {
         console.warn("Service worker tidak terpasang:", error);
       }
     });
+  }
+
+  if ("serviceWorker" in navigator) {
+    if (document.readyState === "complete") {
+      registerWorker();
+    } else {
+      window.addEventListener("load", registerWorker);
+    }
   }
 
   // --- Start ------------------------------------------------------------------------------
