@@ -2,7 +2,7 @@
 for each of their pages, the first time and after, and how long each page takes on a 2G-like link.
 
     python -m benchmarks offline [--latency-ms 800] [--down-kbps 250] [--up-kbps 50] [--budget-kb 100]
-                                 [--gzip-html] [--shape-every-background] [--verbose]
+                                 [--shape-every-background] [--verbose]
 
 1. A demo city (`seed_demo`) in a temporary SQLite database; the static files collected as
    production collects them (hashed names, gzip); gunicorn serves the production settings
@@ -33,8 +33,7 @@ page's own load event and first contentful paint (Navigation and Paint Timing).
 
 Budget: after the first visit, under `--budget-kb` (100) KB of HTML + CSS + JS per page,
 whoever asked for it; exit status 1 when a page is over. HTML is measured as the app sends
-it (uncompressed: the app does not gzip its pages); `--gzip-html` adds Django's
-GZipMiddleware, as a compressing proxy in front would.
+it (gzipped by Django's GZipMiddleware, kube_registry/settings/base.py).
 """
 
 import argparse
@@ -276,13 +275,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _app_env(tmp: Path, gzip_html: bool) -> dict:
+def _app_env(tmp: Path) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp}/offline.sqlite3",
         "DJANGO_SETTINGS_MODULE": "benchmarks.offline_settings",
         "KUBE_BENCH_STATIC_ROOT": str(tmp / "static"),
-        "KUBE_BENCH_GZIP_HTML": "1" if gzip_html else "",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
@@ -515,7 +513,7 @@ def _row(label: str, when: str, visit: Visit) -> str:
 def report(results: list[Measured], args, listed: int) -> bool:
     print(
         f"\nLink: {args.latency_ms:g} ms round trip, {args.down_kbps:g} kbit/s down, {args.up_kbps:g} kbit/s up; "
-        f"HTML {'gzipped (GZipMiddleware)' if args.gzip_html else 'as the app sends it (not compressed)'}; "
+        "HTML as the app sends it (gzipped); "
         f"budget after the first visit: HTML+CSS+JS under {args.budget_kb:g} KB.\n"
     )
     print(
@@ -561,7 +559,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--down-kbps", type=float, default=250, help="download, kbit/s")
     parser.add_argument("--up-kbps", type=float, default=50, help="upload, kbit/s")
     parser.add_argument("--budget-kb", type=float, default=100, help="HTML+CSS+JS per page after the first visit")
-    parser.add_argument("--gzip-html", action="store_true", help="compress the pages (GZipMiddleware)")
     parser.add_argument("--shape-every-background", action="store_true", help="shape every page's background work")
     parser.add_argument("--verbose", action="store_true", help="list every request of every visit")
     args = parser.parse_args(argv)
@@ -572,7 +569,7 @@ def main(argv: list[str]) -> int:
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        env = _app_env(Path(tmp), args.gzip_html)
+        env = _app_env(Path(tmp))
         _prepare(env)
         month = dt.datetime.now(ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Makassar"))).strftime("%Y-%m")
         app_port = _free_port()
