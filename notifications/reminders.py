@@ -595,10 +595,10 @@ def category_moves(day: dt.date, days: int = 7) -> tuple[int, int]:
     moved = (
         Kube.objects.exclude(status=KubeStatus.BUBAR)
         .alias(
-            now=latest_assessment("final_category", on=day),
-            then=latest_assessment("final_category", on=before),
+            category_now=latest_assessment("final_category", on=day),
+            category_before=latest_assessment("final_category", on=before),
         )
-        .alias(rank_now=category_rank("now"), rank_then=category_rank("then"))
+        .annotate(rank_now=category_rank("category_now"), rank_then=category_rank("category_before"))
         .aggregate(
             up=Count("pk", filter=Q(rank_now__gt=F("rank_then"))),
             down=Count("pk", filter=Q(rank_now__lt=F("rank_then"))),
