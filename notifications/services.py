@@ -16,6 +16,7 @@ from .models import Delivery, Kind, Notification, Preference
 from .reminders import OpenItem, Reminder, resolution_checks
 
 CHUNK = 500
+RESOLVE_CHUNK = 2_000
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -80,7 +81,8 @@ def notifications_create(reminders: Iterable[Reminder]) -> list[Notification]:
 def notifications_resolve(*, today: dt.date, user=None) -> int:
     """Mark resolved the open reminders whose cause is gone (all users', or one user's); returns how many.
 
-    A fixed number of queries: the open reminders, one or two per kind among them, one update.
+    A fixed number of queries (up to 2,000 open reminders of a kind): the open reminders, one or
+    two per kind among them, one update.
     """
     checks = resolution_checks()
     open_items = Notification.objects.filter(resolved_at__isnull=True, kind__in=list(checks))
@@ -91,7 +93,8 @@ def notifications_resolve(*, today: dt.date, user=None) -> int:
         by_kind[kind].append(OpenItem(pk, user_id, ref or {}))
     done: set[int] = set()
     for kind, items in by_kind.items():
-        done |= checks[kind](items, today)
+        for chunk in _chunks(items, RESOLVE_CHUNK):  # bounded IN lists, whatever the backend's limit
+            done |= checks[kind](chunk, today)
     if done:
         now = timezone.now()
         for chunk in _chunks(sorted(done)):
