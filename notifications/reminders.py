@@ -362,7 +362,7 @@ def collect_follow_ups(day: dt.date) -> list[Reminder]:
             recipients = [follow_up.kube.facilitator_id]
         else:
             continue
-        action = mask_text(" ".join(follow_up.action.split()))
+        action = mask_text(" ".join(follow_up.action.split())).rstrip(".")
         values = {
             "kube": _kube_label(follow_up.kube),
             "due": _day(follow_up.due_on),
