@@ -147,6 +147,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_training",
         ],
     },
+    # Everyone has their own inbox; the log of every reminder sent is the office's.
+    "notifications": {
+        ROLE_ADMIN: ["view_all_notification"],
+        ROLE_OFFICER: ["view_all_notification"],
+    },
 }
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("monitoring.training_urls")),
     path("", include("monitoring.coverage_urls")),
     path("", include("offline.urls")),
+    path("", include("notifications.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),

@@ -164,6 +164,12 @@ RULES: dict[str, Rule] = {
     "formation:candidate_update": Rule(GROUP, lambda w: {"pk": w.candidate.pk}),
     "formation:stage_record": Rule(OFFICE, kube),
     "formation:candidate_place": Rule(POST_ONLY, lambda w: {"pk": w.kube.pk, "candidate_pk": w.candidate.pk}),
+    # notifications: everyone's own inbox; a notification is its recipient's (fac's here)
+    "notifications:inbox": Rule(SIGNED_IN),
+    "notifications:open": Rule(frozenset({FAC}), lambda w: {"pk": w.notification.pk}, redirects=frozenset({FAC})),
+    "notifications:mark_all_read": Rule(POST_ONLY),
+    "notifications:preferences": Rule(SIGNED_IN),
+    "notifications:sent_log": Rule(OFFICE),
     # the project
     "healthz": Rule(PUBLIC),
     "offline:manifest": Rule(PUBLIC),
@@ -268,6 +274,19 @@ class World:
         self.make_formation()
         self.make_visits()
         self.make_training()
+        self.make_notification()
+
+    def make_notification(self):
+        from notifications.models import Kind, Notification
+
+        self.notification = Notification.objects.create(
+            user=self.users[FAC],
+            kind=Kind.REPORT_OVERDUE,
+            key="uji",
+            title="Laporan terlambat",
+            body="Isi",
+            url=reverse("finances:report_detail", kwargs={"report_pk": self.report.pk}),
+        )
 
     def make_visits(self):
         from tests.monitoring.factories import FollowUpFactory, VisitFactory, VisitPhotoFactory

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "formation",
     "monitoring",
     "offline",
+    "notifications",
     "pages",
 ]
 
@@ -179,6 +180,17 @@ KUBE_IMPORT_MAX_CELLS = int(os.environ.get("KUBE_IMPORT_MAX_CELLS", "5000000"))
 KUBE_IMPORT_MAX_FIELD_CHARS = int(os.environ.get("KUBE_IMPORT_MAX_FIELD_CHARS", "10000"))
 # Checked uploads never applied lose their content after this (command purge_uploads).
 KUBE_IMPORT_RETENTION_HOURS = int(os.environ.get("KUBE_IMPORT_RETENTION_HOURS", "24"))
+
+# Notifications (issue 18): email through Django's email settings; the console in development.
+# Links in emails start with KUBE_SITE_URL (the address users open the registry at).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Registri KUBE <registri-kube@localhost>")
+KUBE_SITE_URL = os.environ.get("KUBE_SITE_URL", "http://127.0.0.1:8000")
 
 # Every log line passes a filter that masks 16-digit numbers (NIK, KK) and phone numbers.
 LOGGING = {

@@ -243,8 +243,8 @@ def test_pages_with_carried_judgements_take_as_many_queries(
         client.get(url)  # warm caches
         # session, user, user's roles, permissions (group perms + own perms), the group or the
         # assessment with its group, then the assessments (or the judgement history), each
-        # with its people and judgement in force
-        with django_assert_num_queries(7):
+        # with its people and judgement in force, the bell's unread count
+        with django_assert_num_queries(8):
             assert client.get(url).status_code == 200
     request = rf.get(group.get_absolute_url())
     request.user = officer

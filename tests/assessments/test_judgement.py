@@ -171,7 +171,7 @@ def test_detail_query_count_does_not_grow_with_judgements(
     client = client_for(officer)
     client.get(assessment.get_absolute_url())  # warm caches
     # session, user, user's roles, permissions (group perms + own perms), the assessment
-    # with its group and people, the judgement history with its users
-    with django_assert_num_queries(7):
+    # with its group and people, the judgement history with its users, the bell's unread count
+    with django_assert_num_queries(8):
         response = client.get(assessment.get_absolute_url())
     assert len(response.context["history"]) == saves

@@ -162,11 +162,11 @@ def test_query_count_with_the_assessment_columns_does_not_grow(client_for, offic
         assessed(kube, dt.date(2024, 12, 31), ("tumbuh", "berkembang", "mandiri")[number % 3], str(number))
     client = client_for(officer)
     # session, user, roles, permissions x2, filter choices (kecamatan, kelurahan,
-    # facilitators), count, page of groups with their latest assessment
-    with django_assert_num_queries(10):
+    # facilitators), count, page of groups with their latest assessment, the bell's unread count
+    with django_assert_num_queries(11):
         response = client.get(LIST, {"o": "-score"})
     assert len(response.context["object_list"]) == min(count, 25)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(LIST, {"kategori": "tumbuh", "o": "category"})
     assert len(response.context["object_list"]) == len(range(0, count, 3))
 

@@ -188,8 +188,9 @@ def test_page_queries_do_not_grow_with_the_history(client_for, admin_user, djang
     client = client_for(admin_user)
     for months in (11, 12, 9, 8, 7):
         client.post(URL, posted(report_months_per_12=months))
-    # session, user, setting (initial), setting with its changer, history with changers, roles (nav)
-    with django_assert_num_queries(6):
+    # session, user, setting (initial), setting with its changer, history with changers, roles (nav),
+    # the bell's unread count
+    with django_assert_num_queries(7):
         page = client.get(URL)
     assert len(page.context["history"]) == 5
 

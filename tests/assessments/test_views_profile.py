@@ -269,7 +269,7 @@ def test_history_query_count_does_not_grow_with_assessments(
     client = client_for(officer)
     client.get(history_url(kube))  # warm caches
     # session, user, user's roles, permissions (group perms + own perms), the group,
-    # its assessments with who ran and judged them
-    with django_assert_num_queries(7):
+    # its assessments with who ran and judged them, the bell's unread count
+    with django_assert_num_queries(8):
         response = client.get(history_url(kube))
     assert len(response.context["rows"]) == dates

@@ -22,8 +22,8 @@ from tests.finances.factories import (
 )
 
 # Every signed-in page: session, user, the user's permissions (through groups, then
-# their own), and the user's roles for the header.
-SIGNED_IN = 5
+# their own), the user's roles for the header, and the bell's unread count.
+SIGNED_IN = 6
 
 
 @pytest.fixture(autouse=True)

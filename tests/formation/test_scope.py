@@ -159,8 +159,8 @@ def test_facilitator_list_query_count_does_not_grow(client_for, officer, django_
     client = client_for(officer)
     client.get(reverse("groups:facilitator_list"))  # warm the session
     # session, user, user and role permissions, facilitators with their group counts,
-    # their work areas with kelurahan, the user's roles (the menu)
-    with django_assert_num_queries(7):
+    # their work areas with kelurahan, the user's roles (the menu), the bell's unread count
+    with django_assert_num_queries(8):
         response = client.get(reverse("groups:facilitator_list"))
     assert response.status_code == 200
     assert len(response.context["facilitators"]) == count

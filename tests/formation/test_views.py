@@ -148,8 +148,8 @@ def test_proposal_list_query_count_does_not_grow(client_for, officer, django_ass
     client = client_for(officer)
     # session, user, the user's permissions and their roles' permissions, the proposals
     # (count, then the page with regions, facilitator and group), the kelurahan choices,
-    # the user's roles (menu)
-    with django_assert_num_queries(8):
+    # the user's roles (menu), the bell's unread count
+    with django_assert_num_queries(9):
         response = client.get(reverse("formation:proposal_list"))
     assert len(response.context["proposals"]) == count
 
@@ -159,8 +159,8 @@ def test_proposal_detail_query_count_does_not_grow(client_for, officer, django_a
     proposal = proposal_with(count, status=ProposalStatus.DIAJUKAN)
     client = client_for(officer)
     # session, user, permissions x2, the proposal, its families, their memberships and
-    # grants (checks), its steps, the user's roles (menu)
-    with django_assert_num_queries(10):
+    # grants (checks), its steps, the user's roles (menu), the bell's unread count
+    with django_assert_num_queries(11):
         response = client.get(proposal.get_absolute_url())
     assert len(response.context["review"].candidates) == count
 
@@ -171,8 +171,8 @@ def test_waiting_list_query_count_does_not_grow(client_for, officer, django_asse
     guntung = kelurahan()
     client = client_for(officer)
     # session, user, permissions x2, the kelurahan chosen, the families (count, page),
-    # the kelurahan choices, the user's roles (menu)
-    with django_assert_num_queries(9):
+    # the kelurahan choices, the user's roles (menu), the bell's unread count
+    with django_assert_num_queries(10):
         response = client.get(reverse("formation:candidate_list"), {"kelurahan": guntung.pk})
     assert len(response.context["candidates"]) == count
 

@@ -82,8 +82,8 @@ def test_list_query_count_does_not_grow_with_groups(client_for, officer, django_
         MembershipFactory(kube=kube)
     client = client_for(officer)
     # session, user, user's roles, user's permissions (group perms + own perms),
-    # filter choices (kecamatan, kelurahan, facilitators), count, page of groups
-    with django_assert_num_queries(10):
+    # filter choices (kecamatan, kelurahan, facilitators), count, page of groups, the bell's unread count
+    with django_assert_num_queries(11):
         response = list_page(client, o="-members")
     assert len(response.context["object_list"]) == min(count, 25)
 
@@ -95,9 +95,9 @@ def test_profile_query_count_does_not_grow_with_members(client_for, officer, kub
         membership.person.save()
     client = client_for(officer)
     # session, user, roles, permissions x2, group, memberships with persons,
-    # history: group, memberships, persons, users, kelurahan; then the other apps'
+    # history: group, memberships, persons, users, kelurahan; the bell's unread count; then the other apps'
     # panels (pages/profile.py), measured on their own (each app tests its panel's count)
-    with django_assert_num_queries(12 + panel_queries(officer, kube)):
+    with django_assert_num_queries(13 + panel_queries(officer, kube)):
         response = client.get(kube.get_absolute_url())
     assert len(response.context["active_members"]) == members
 

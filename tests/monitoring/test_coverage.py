@@ -218,8 +218,9 @@ def test_coverage_page_query_count_does_not_grow(client_for, officer, django_ass
     client.get(URL)
     # session, user, permissions (x2: the user's and their groups'), coverage by facilitator,
     # by kecamatan, the groups not visited and their count, the open follow-ups and their
-    # count, the overdue count, the user's role names (the menu), the kecamatan choices.
-    with django_assert_num_queries(13) as few:
+    # count, the overdue count, the user's role names (the menu), the kecamatan choices,
+    # the bell's unread count.
+    with django_assert_num_queries(14) as few:
         client.get(URL)
     _world(6)
     with django_assert_num_queries(len(few)):

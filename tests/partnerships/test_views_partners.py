@@ -95,8 +95,8 @@ def test_city_view_query_count_does_not_grow_with_partners(client_for, officer, 
     client = client_for(officer)
     # session, user, the user's permissions and their roles' permissions,
     # the chosen kecamatan, groups without a partner (count, then the page), partners by form,
-    # the totals, the user's roles (menu), the kecamatan choices
-    with django_assert_num_queries(11):
+    # the totals, the user's roles (menu), the kecamatan choices, the bell's unread count
+    with django_assert_num_queries(12):
         response = client.get(LIST_URL, {"kind": "swasta", "kecamatan": lonely[0].kelurahan.kecamatan_id})
     assert len(response.context["partners"]) == partners
     assert len(response.context["without"]) == 3
@@ -120,8 +120,8 @@ def test_partner_detail_query_count_does_not_grow(client_for, officer, django_as
         PartnershipFactory(partner=partner)
     client = client_for(officer)
     # session, user, permissions x2, the partner, its partnerships with groups and regions,
-    # its merges, the user's roles (menu)
-    with django_assert_num_queries(8):
+    # its merges, the user's roles (menu), the bell's unread count
+    with django_assert_num_queries(9):
         response = client.get(partner.get_absolute_url())
     assert len(response.context["network"].current) == groups
 
