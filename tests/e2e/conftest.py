@@ -69,10 +69,16 @@ expect.set_options(timeout=15_000)
 
 @pytest.fixture
 def page(page):
-    """pytest-playwright's page, failing fast: a local server answers in milliseconds."""
+    """pytest-playwright's page, failing fast: a local server answers in milliseconds.
+
+    Its browser context is closed as soon as the test ends, before the live server's
+    database is emptied: a facilitator's service worker may still be fetching pages to keep,
+    and on SQLite a read in flight locks the tables the flush must empty.
+    """
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(15_000)
-    return page
+    yield page
+    page.context.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,6 +11,9 @@ def sign_in(page: Page, base: str, username: str, password: str = TEST_PASSWORD)
     page.locator("input[name=username]").fill(username)
     page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="Masuk", exact=True).click()
+    # Left the sign-in page: a user switching accounts sees "Keluar" on it before the new
+    # sign-in has been answered.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     expect(page.get_by_role("button", name="Keluar")).to_be_visible()
 
 
