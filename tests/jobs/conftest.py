@@ -178,3 +178,27 @@ def wait_for(condition, *, timeout: float = 60, every: float = 0.02, what: str =
             return value
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+@pytest.fixture
+def big_workbook(tmp_path):
+    """build(groups, members) -> an .xlsx path: the benchmark's generated city (benchmarks/import_bench.py).
+
+    Its groups name facilitators pendamping1 … pendamping40, created here.
+    """
+    from django.contrib.auth.models import Group, User
+
+    from benchmarks.import_bench import FACILITATORS, generate, write_xlsx
+    from kube_registry.roles import ROLE_FACILITATOR
+
+    def build(groups: int, members: int) -> Path:
+        role = Group.objects.get(name=ROLE_FACILITATOR)
+        names = [f"pendamping{n}" for n in range(1, FACILITATORS + 1)]
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        role.user_set.add(*User.objects.bulk_create([User(username=n) for n in names if n not in existing]))
+        kelompok, anggota = generate(groups, members)
+        path = tmp_path / f"registri-{groups}-{members}.xlsx"
+        write_xlsx(path, {"kelompok": kelompok, "anggota": anggota})
+        return path
+
+    return build
