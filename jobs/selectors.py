@@ -109,10 +109,10 @@ class JobState:
         }
 
 
-def job_states(jobs: list[Job]) -> list[JobState]:
+def job_states(jobs: list[Job], *, beats: list[Beat] | None = None) -> list[JobState]:
     """Each job's state; the workers' heartbeats are read once for all."""
     store = live()
-    beats = store.beats()
+    beats = store.beats() if beats is None else beats
     now = timezone.now()
     alive = len(alive_workers(beats, now=now))
     return [
@@ -151,13 +151,14 @@ class QueueHealth:
         }
 
 
-def queue_health(*, now: dt.datetime | None = None) -> QueueHealth:
+def queue_health(*, beats: list[Beat] | None = None, now: dt.datetime | None = None) -> QueueHealth:
     """Workers heard from lately, and the tasks ready to run that no worker has taken yet."""
     now = now or timezone.now()
     waiting = DBTaskResult.objects.ready().aggregate(count=Count("id"), oldest=Min("enqueued_at"))
     oldest = waiting["oldest"]
+    beats = live().beats() if beats is None else beats
     return QueueHealth(
-        workers_alive=len(alive_workers(live().beats(), now=now)),
+        workers_alive=len(alive_workers(beats, now=now)),
         queue_length=waiting["count"],
         oldest_waiting_seconds=max(0, int((now - oldest).total_seconds())) if oldest else None,
     )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from kube_registry.downloads import export_response
 from kube_registry.roles import RoleRequiredMixin
 
+from .live import live
 from .models import Job, JobKind, JobStatus
 from .results import import_result_from_json
 from .selectors import job_list, job_states, queue_health
@@ -41,12 +42,13 @@ class JobListView(RoleRequiredMixin, View):
     def get(self, request):
         paginator = Paginator(job_list(request.user), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
+        beats = live().beats()
         context = {
             "page_obj": page,
             "paginator": paginator,
             "is_paginated": page.has_other_pages(),
-            "states": job_states(list(page)),
-            "health": queue_health(),
+            "states": job_states(list(page), beats=beats),
+            "health": queue_health(beats=beats),
         }
         return render(request, "jobs/job_list.html", context)
 

@@ -67,14 +67,19 @@ class SharedDatabase:
 
     def env(self, **overrides: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        return env | {
-            "DJANGO_SETTINGS_MODULE": "kube_registry.settings.test",
-            "DATABASE_URL": self.url,
-            "KUBE_JOBS_LIVE_DIR": str(self.live_dir),
-            "KUBE_JOBS_PROGRESS_SECONDS": "0",
-            "KUBE_JOBS_BEAT_SECONDS": "0.5",
-            "PYTHONUNBUFFERED": "1",
-        } | self.env_overrides | overrides
+        return (
+            env
+            | {
+                "DJANGO_SETTINGS_MODULE": "kube_registry.settings.test",
+                "DATABASE_URL": self.url,
+                "KUBE_JOBS_LIVE_DIR": str(self.live_dir),
+                "KUBE_JOBS_PROGRESS_SECONDS": "0",
+                "KUBE_JOBS_BEAT_SECONDS": "0.5",
+                "PYTHONUNBUFFERED": "1",
+            }
+            | self.env_overrides
+            | overrides
+        )
 
 
 def _postgres_url(settings_dict: dict) -> str:

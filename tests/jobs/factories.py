@@ -1,12 +1,21 @@
 """Factories for jobs, built as the pages make them (queued) or as they end (done, with a file)."""
 
 import datetime as dt
+import io
 
 import factory
 from django.utils import timezone
 
 from jobs.models import Job, JobKind, JobStatus
+from kube_registry.xlsx import XlsxWriter
 from tests.factories import OfficerFactory
+
+
+def small_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with XlsxWriter(buffer) as workbook:
+        workbook.add_sheet("kelompok", ["no_registrasi", "nama_kube"], [["6474-2019-001", "KUBE Uji"]])
+    return buffer.getvalue()
 
 
 class JobFactory(factory.django.DjangoModelFactory):
@@ -28,6 +37,6 @@ class ExportJobFactory(JobFactory):
     task_path = "pages.tasks.registry_export"
     params = factory.LazyFunction(dict)
     filename = "registri-kube-2024-06-30.xlsx"
-    content = b"PK\x03\x04 isi berkas uji"
+    content = factory.LazyFunction(small_workbook)
     file_expires_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=24))
     result = factory.LazyFunction(lambda: {"rows": {"kelompok": 1}, "groups": 1, "size": 22})

@@ -71,8 +71,8 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_runs_again(
     first = start_worker("pertama")
     follow(client, check, until=lambda s: s["is_finished"], seen=[])
     upload = ImportUpload.objects.get()
-    job = Job.objects.get(pk=int(client.post(reverse("groups:import_apply", args=[upload.pk]))["Location"].split("/")[-2]))
-    assert job.kind == JobKind.IMPORT_APPLY
+    client.post(reverse("groups:import_apply", args=[upload.pk]))
+    job = Job.objects.get(kind=JobKind.IMPORT_APPLY)
 
     # Killed while writing: part of the rows are written inside the import's transaction.
     seen: list[dict] = []
