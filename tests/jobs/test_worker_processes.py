@@ -14,7 +14,7 @@ from groups.models import ImportUpload, ImportUploadStatus, Kube, Membership, Pe
 from jobs.live import live
 from jobs.models import Job, JobKind, JobStatus
 
-from .conftest import wait_for
+from .fixtures import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
