@@ -1,4 +1,4 @@
-"""`python -m benchmarks [import|assess|dashboard ...]`; `make bench` runs them all.
+"""`python -m benchmarks [import|assess|dashboard|queue ...]`; `make bench` runs them all.
 
 With no benchmark named, every one runs with its defaults (the import first, as before).
 """
@@ -10,6 +10,7 @@ BENCHMARKS = {
     "import": "benchmarks.import_bench",
     "assess": "benchmarks.assess_bench",
     "dashboard": "benchmarks.dashboard_bench",
+    "queue": "benchmarks.queue_bench",
 }
 
 

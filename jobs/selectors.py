@@ -56,7 +56,11 @@ def job_is_interrupted(job: Job, *, beats: list[Beat] | None = None, now: dt.dat
     if latest is not None and latest >= cutoff:
         return False
     beats = store.beats() if beats is None else beats
-    return not any(beat.worker_id == job.worker_id and beat.beat_at >= cutoff for beat in beats)
+    # A worker restarted under the same id (--worker-id) beats again, but not for this run.
+    return not any(
+        beat.worker_id == job.worker_id and beat.beat_at >= cutoff and beat.started_at <= job.started_at
+        for beat in beats
+    )
 
 
 @dataclass(frozen=True)

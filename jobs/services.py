@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from .live import Progress, live, safe_put_progress
@@ -150,7 +151,10 @@ def job_finish(job: Job) -> None:
 
 
 def job_fail(job: Job, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished_at=timezone.now(), message=message)
+    """Mark the job failed, unless another run of it finished meanwhile (a job done stays done)."""
+    Job.objects.filter(pk=job.pk).exclude(status=JobStatus.DONE).update(
+        status=JobStatus.FAILED, finished_at=timezone.now(), message=message
+    )
     job.status, job.message = JobStatus.FAILED, message
 
 
@@ -172,7 +176,7 @@ def job_rerun(*, job: Job, actor) -> Job:
         raise ValidationError(_(MSG_FILE_GONE))
     if interrupted and job.task_id:
         # The dead worker's task would stay "running" in the queue for ever.
-        stale = DBTaskResult.objects.filter(id=job.task_id, status="RUNNING").first()
+        stale = DBTaskResult.objects.filter(id=job.task_id, status=TaskResultStatus.RUNNING).first()
         if stale is not None:
             stale.set_failed(JobInterrupted(_(MSG_INTERRUPTED)))
     task = import_string(job.task_path)

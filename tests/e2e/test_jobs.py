@@ -15,13 +15,14 @@ from groups.models import ImportUpload, ImportUploadStatus, Kube, Person
 from jobs.models import Job, JobKind, JobStatus
 from tests.e2e.helpers import sign_in
 from tests.factories import AdminFactory
-from tests.jobs.fixtures import (  # noqa: F401  (fixtures)
-    big_workbook,
-    live_directory,
-    serve_registry,
-    shared_database,
-    start_worker,
-)
+from tests.jobs import fixtures
+
+# The queue's test tools (tests/jobs/fixtures.py), as fixtures of this module.
+big_workbook = fixtures.big_workbook
+live_directory = fixtures.live_directory
+serve_registry = fixtures.serve_registry
+shared_database = fixtures.shared_database
+start_worker = fixtures.start_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -2,7 +2,14 @@
 
 import pytest
 
-from .fixtures import big_workbook, live_directory, run_queue, shared_database, start_worker  # noqa: F401
+from . import fixtures
+
+# The tools, as fixtures of every test here.
+big_workbook = fixtures.big_workbook
+live_directory = fixtures.live_directory
+run_queue = fixtures.run_queue
+shared_database = fixtures.shared_database
+start_worker = fixtures.start_worker
 
 
 @pytest.fixture(autouse=True)

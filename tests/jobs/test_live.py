@@ -72,3 +72,6 @@ def test_a_running_job_is_interrupted_when_its_worker_falls_silent(db, settings)
     store.beat(Beat("pekerja-1", "mesin", 1, long_ago, now - dt.timedelta(seconds=30)))
     assert not job_is_interrupted(job, now=now)
     assert job_is_interrupted(job, now=now + dt.timedelta(minutes=3))
+    # Restarted under the same id after the job started: its beats vouch for the new run only.
+    store.beat(Beat("pekerja-1", "mesin", 2, now - dt.timedelta(minutes=1), now))
+    assert job_is_interrupted(job, now=now)

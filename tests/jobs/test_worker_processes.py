@@ -9,6 +9,7 @@ child works.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from groups.models import ImportUpload, ImportUploadStatus, Kube, Membership, Person
 from jobs.live import live
@@ -87,7 +88,11 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_job_runs_again(
     assert state["status_label"] == "Terputus"
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Terputus" in page and "Jalankan lagi" in page
+    job.refresh_from_db()
+    killed_task = job.task_id
     client.post(reverse("jobs:rerun", args=[job.pk]))
+    # The dead worker's task no longer counts as running in the queue.
+    assert DBTaskResult.objects.get(id=killed_task).status == "FAILED"
 
     second = start_worker("kedua")
     state = follow(client, job, until=lambda s: s["is_finished"], seen=seen)
