@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from groups.models import ImportUpload, ImportUploadStatus, Kube, Person
 from jobs.models import Job, JobKind, JobStatus
 from tests.e2e.helpers import sign_in
+from tests.e2e.test_accessibility import AXE_EXTRA_RULES, AXE_SOURCE, AXE_TAGS, RUN_AXE
 from tests.factories import AdminFactory
 from tests.jobs import fixtures
 
@@ -48,6 +49,8 @@ def test_admin_imports_a_large_workbook_through_the_queue(
     expect(page.get_by_role("status")).to_contain_text("tidak ada pekerja yang aktif")
     check = Job.objects.get()
     assert (check.kind, check.status) == (JobKind.IMPORT_CHECK, JobStatus.WAITING)
+    page.evaluate(AXE_SOURCE)
+    assert page.evaluate(RUN_AXE, [AXE_TAGS, AXE_EXTRA_RULES]) == []  # WCAG 2.1 AA, as every page
 
     start_worker("peramban")
     # The page follows the job by itself and turns into the preview when the check is done.
