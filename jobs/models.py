@@ -39,8 +39,14 @@ class JobQuerySet(models.QuerySet):
 class Job(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=JobKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING)
+    # None: queued by a schedule, not a person (only the office sees it).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("pemilik")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("pemilik"),
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
@@ -89,6 +95,11 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=JobKind.IMPORT_APPLY) | Q(upload__isnull=False),
                 name="job_apply_names_its_upload",
+            ),
+            # An import or an export works with its owner's rights; only an assessment may be scheduled.
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=False) | Q(kind=JobKind.ASSESS),
+                name="job_owner_unless_assessment",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="job_status_created")]

@@ -76,7 +76,8 @@ def job_enqueue(*, task, kind: str, created_by, params: dict | None = None, **fi
     """A new job and its task in the queue, in one transaction: a worker takes it once committed.
 
     `task` is a django-tasks task taking the job's id; `fields` are the job's own
-    (filename and content of an upload to check, the upload to apply).
+    (filename and content of an upload to check, the upload to apply). `created_by` is
+    None for a scheduled assessment (`pages.tasks.assess_all`, params {"as_of": "YYYY-MM-DD"}).
     """
     job = Job.objects.create(
         kind=kind, created_by=created_by, task_path=task.module_path, params=params or {}, **fields

@@ -154,3 +154,17 @@ def test_the_queue_page_query_count_does_not_grow_with_jobs(client_for, officer,
         JobFactory.create_batch(3, created_by=officer, kind=kind, status=JobStatus.RUNNING)
     with django_assert_num_queries(len(few)):
         client.get(reverse("jobs:list"))
+
+
+def test_a_scheduled_assessment_has_no_owner_and_is_the_offices(client_for, officer, facilitator, run_queue):
+    """As a schedule queues it (the monthly assessment): no person owns it, the office sees it."""
+    from jobs.services import job_enqueue
+    from pages import tasks
+
+    KubeFactory(founded_on=dt.date(2019, 1, 1))
+    job = job_enqueue(task=tasks.assess_all, kind=JobKind.ASSESS, created_by=None, params={"as_of": "2024-06-30"})
+    run_queue()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["total"] == 1
+    assert "Jadwal otomatis" in client_for(officer).get(reverse("jobs:list")).content.decode()
+    assert client_for(facilitator).get(job.get_absolute_url()).status_code == 404
