@@ -1,5 +1,5 @@
 # Two commands set up everything on a fresh machine (CONTRACTS.md, 1):
-#   make run   - venv, requirements, migrations, demo city, server on 127.0.0.1:8000
+#   make run   - venv, requirements, migrations, demo city, server on 127.0.0.1:8000 and a job worker
 #   make test  - the whole suite (pytest), browser tests included
 PYTHON ?= python3.11
 VENV := .venv
@@ -29,8 +29,11 @@ migrate: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
+# A worker of the job queue (README, "Jobs and the queue") runs beside the server and stops with it.
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
+	@$(BIN)/python manage.py run_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests; skipped quietly where apt-get cannot run

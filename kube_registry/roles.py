@@ -152,6 +152,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ROLE_ADMIN: ["view_all_notification"],
         ROLE_OFFICER: ["view_all_notification"],
     },
+    # The queue of background jobs: the office sees every job (a job's owner always sees their own);
+    # an admin may run another's failed job again.
+    "jobs": {
+        ROLE_ADMIN: ["view_job", "change_job"],
+        ROLE_OFFICER: ["view_job"],
+    },
 }
 
 

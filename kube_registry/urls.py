@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from groups import urls as groups_urls
+from jobs import views as jobs_views
 from pages import urls as pages_urls
 
 from . import views
@@ -20,7 +21,9 @@ urlpatterns = [
     path("", include("monitoring.coverage_urls")),
     path("", include("offline.urls")),
     path("", include("notifications.urls")),
+    path("", include("jobs.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/pekerjaan", jobs_views.healthz_jobs, name="healthz_jobs"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -6,7 +6,8 @@ In order, for a day:
    the month just ended, with the assessments' own service (`assessment_run_all`, as
    `manage.py assess --all` does; an officer's judgement is kept);
 2. the clean-up: the content of import uploads checked but never applied
-   (`purge_uploads`) and old double-submit tokens;
+   (`purge_uploads`), old double-submit tokens, and export files past their hours
+   (`purge_job_files`);
 3. the reminders: new ones stored and sent by email, earlier ones whose cause is gone
    marked resolved;
 4. the daily digest email for the users who chose it.
@@ -14,8 +15,8 @@ In order, for a day:
 Each step is a `ScheduledRun` unique per (name, day): a finished step is not run again
 that day, so running the command twice sends nothing twice (and the reminders' own
 (user, key) uniqueness holds even if two runs overlap). A step that failed is recorded
-with its error and runs again on the next call. The jobs app, once there, may run the
-same functions as background jobs; nothing here depends on it.
+with its error and runs again on the next call. The command runs in its own process (a
+systemd timer), never in a web request.
 """
 
 import datetime as dt
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.selectors import assessable_kubes
 from assessments.services import assessment_run_all
 from groups.services import import_uploads_purge
+from jobs.services import job_files_purge
 from kube_registry.masking import mask_text
 from kube_registry.submissions import tokens_purge
 
@@ -49,7 +51,11 @@ def assess_month_end(day: dt.date) -> dict:
 
 
 def clean_up(day: dt.date) -> dict:
-    return {"uploads_emptied": import_uploads_purge(), "tokens_forgotten": tokens_purge()}
+    return {
+        "uploads_emptied": import_uploads_purge(),
+        "tokens_forgotten": tokens_purge(),
+        "export_files_deleted": job_files_purge(),
+    }
 
 
 def send_reminders(day: dt.date) -> dict:

@@ -7,7 +7,7 @@ groups' own in that one namespace.
 
 from django.urls import path
 
-from . import group_list, home, profile, workbook_views
+from . import group_list, home, job_views, profile, workbook_views
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -18,4 +18,7 @@ urlpatterns = [
     path("impor/", workbook_views.ImportUploadView.as_view(), name="import"),
     path("impor/templat.xlsx", workbook_views.import_template, name="import_template"),
     path("impor/<int:pk>/terapkan/", workbook_views.ImportApplyView.as_view(), name="import_apply"),
+    # The office's long jobs (pages/tasks.py), started from the queue's page (jobs/).
+    path("pekerjaan/ekspor/", job_views.ExportJobView.as_view(), name="export_job"),
+    path("pekerjaan/penilaian/", job_views.AssessJobView.as_view(), name="assess_job"),
 ]

@@ -30,7 +30,7 @@ from groups.exports import AddedColumns
 from groups.resources import AnggotaSheet, KelompokSheet
 from kube_registry.exporting import ExportSheet
 from kube_registry.import_template import template_workbook_bytes
-from kube_registry.importing import ImportResult, Sheet, normalize_name, run_import
+from kube_registry.importing import ImportFileError, ImportResult, Sheet, Workbook, normalize_name, run_import
 from monitoring import exports as monitoring_exports
 from monitoring.resources import KunjunganSheet, PelatihanSheet
 from partnerships import exports as partnerships_exports
@@ -120,6 +120,21 @@ def export_sheet(name: str) -> ExportSheet:
 def import_workbook(source, **options) -> ImportResult:
     """`run_import` with the workbook's sheets (options: filename, actor, dry_run, progress)."""
     return run_import(source, sheets=IMPORT_SHEETS, **options)
+
+
+def import_row_count(source, *, filename: str | None = None) -> int:
+    """The data rows an import of this file would read (its known sheets), counted without reading them.
+
+    0 for a file that cannot be opened: the import itself then says why.
+    """
+    try:
+        with Workbook(source, filename) as workbook:
+            titles = {}
+            for title in workbook.sheet_titles():
+                titles.setdefault(normalize_name(title), title)
+            return sum(workbook.row_count(title) for name, title in titles.items() if name in IMPORT_SHEETS)
+    except ImportFileError:
+        return 0
 
 
 def workbook_template() -> bytes:

@@ -1,7 +1,10 @@
 """The workbook's pages: upload, a dry-run preview, confirm; the blank template; the group list's export.
 
 The same engine as `import_registry` runs both the preview (rolled back) and the
-confirmed import, so what the preview promises is what the import does.
+confirmed import, so what the preview promises is what the import does. A file of
+more than KUBE_IMPORT_JOB_ROWS data rows is checked, then applied, by a worker
+(pages/tasks.py): the page is then the job's, with its progress, and the same
+preview when the check is done.
 """
 
 import io
@@ -23,17 +26,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups.models import ImportUpload, ImportUploadStatus, Kube
 from groups.services import MSG_UPLOAD_PURGED
+from jobs.models import Job, JobKind, JobStatus
+from jobs.services import job_enqueue
 from kube_registry.downloads import export_response
 from kube_registry.exporting import registry_xlsx_bytes, sheet_csv_bytes
 from kube_registry.roles import RoleRequiredMixin
 from kube_registry.uploads import upload_kind
 
+from . import tasks
 from .group_list import KubeListFilter
-from .workbook import EXPORT_SHEETS, export_sheet, import_workbook, workbook_template
+from .workbook import EXPORT_SHEETS, export_sheet, import_row_count, import_workbook, workbook_template
 
 
 def max_upload_bytes() -> int:
     return getattr(settings, "KUBE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+
+
+def is_for_a_worker(content: bytes, filename: str) -> bool:
+    """More data rows than KUBE_IMPORT_JOB_ROWS: too long for a request, a worker checks and applies it."""
+    return import_row_count(io.BytesIO(content), filename=filename) > settings.KUBE_IMPORT_JOB_ROWS
 
 
 class UploadForm(forms.Form):
@@ -82,6 +93,15 @@ class ImportUploadView(ImportAccessMixin, View):
             return render(request, self.template_name, {"form": form, "recent": []}, status=400)
         upload_file = form.cleaned_data["file"]
         content = upload_file.read()
+        if is_for_a_worker(content, upload_file.name):
+            job = job_enqueue(
+                task=tasks.import_check,
+                kind=JobKind.IMPORT_CHECK,
+                created_by=request.user,
+                filename=upload_file.name,
+                content=content,
+            )
+            return redirect(job)
         result = import_workbook(io.BytesIO(content), filename=upload_file.name, actor=request.user, dry_run=True)
         if result.file_refused:
             # Past a limit or unreadable as a whole: a form error, and nothing kept.
@@ -111,6 +131,12 @@ class ImportApplyView(ImportAccessMixin, View):
             if not upload.content:  # emptied by purge_uploads after KUBE_IMPORT_RETENTION_HOURS
                 messages.error(request, _(MSG_UPLOAD_PURGED))
                 return redirect("groups:import")
+            if upload.jobs.filter(kind=JobKind.IMPORT_CHECK).exists():
+                # Checked by a worker: applied by one. A second click finds the job already queued.
+                pending = upload.jobs.filter(
+                    kind=JobKind.IMPORT_APPLY, status__in=[JobStatus.WAITING, JobStatus.RUNNING]
+                ).first()
+                return redirect(pending or self.apply_job(request, upload))
             result = import_workbook(io.BytesIO(bytes(upload.content)), filename=upload.filename, actor=request.user)
             if not result.ok:
                 # The registry changed since the preview: nothing was written.
@@ -126,6 +152,10 @@ class ImportApplyView(ImportAccessMixin, View):
             upload.save(update_fields=["status", "summary", "applied_at", "content"])
         messages.success(request, _("Impor selesai: {summary}").format(summary=describe(result)))
         return redirect("groups:kube_list")
+
+    @staticmethod
+    def apply_job(request, upload) -> Job:
+        return job_enqueue(task=tasks.import_apply, kind=JobKind.IMPORT_APPLY, created_by=request.user, upload=upload)
 
 
 def describe(result) -> str:

@@ -69,6 +69,10 @@ def proposal(world):
     return {"pk": world.proposal.pk}
 
 
+def job(world):
+    return {"pk": world.job.pk}
+
+
 def record(attribute):
     return lambda world: {"pk": world.kube.pk, "object_pk": getattr(world, attribute).pk}
 
@@ -170,6 +174,16 @@ RULES: dict[str, Rule] = {
     "notifications:mark_all_read": Rule(POST_ONLY),
     "notifications:preferences": Rule(SIGNED_IN),
     "notifications:sent_log": Rule(OFFICE),
+    # the queue of jobs: the office's; a job's page is also its owner's, its file its owner's alone
+    # (the world's job is the officer's finished export)
+    "jobs:list": Rule(OFFICE),
+    "jobs:detail": Rule(OFFICE, job),
+    "jobs:progress": Rule(OFFICE, job),
+    "jobs:rerun": Rule(POST_ONLY, job),
+    "jobs:download": Rule(frozenset({OFFICER}), job),
+    "groups:export_job": Rule(POST_ONLY),
+    "groups:assess_job": Rule(POST_ONLY),
+    "healthz_jobs": Rule(PUBLIC),
     # the project
     "healthz": Rule(PUBLIC),
     "offline:manifest": Rule(PUBLIC),
@@ -271,6 +285,7 @@ class World:
             uploaded_by=self.users[OFFICER],
         )
         self.assessment = self.make_assessment()
+        self.job = self.make_job()
         self.make_formation()
         self.make_visits()
         self.make_training()
@@ -310,6 +325,11 @@ class World:
         self.entry = ProposalCandidateFactory(proposal=self.proposal)
         self.candidate = CandidateFactory(kelurahan=self.kube.kelurahan)
         self.other_candidate = CandidateFactory(kelurahan=self.other_kube.kelurahan)
+
+    def make_job(self):
+        from tests.jobs.factories import ExportJobFactory
+
+        return ExportJobFactory(created_by=self.users[OFFICER])
 
     def make_assessment(self):
         from assessments.services import assessment_run

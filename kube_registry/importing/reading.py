@@ -154,6 +154,12 @@ class Workbook:
         if self._cells > self.limits.cells:
             raise ImportFileError(_(MSG_CELLS).format(sheet=title, limit=self.limits.cells), sheet=title)
 
+    def row_count(self, title: str) -> int:
+        """A sheet's rows below its header; from the extent the file declares (.xlsx, .ods) without reading them."""
+        if self._extents is not None and title in self._extents:
+            return max(self._extents[title][0] - 1, 0)
+        return self.table(title).row_count
+
     def table(self, title: str) -> Table:
         if self._calamine is None:
             return self._csv

@@ -88,6 +88,14 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings)
+
     def summary(self) -> str:
         """One line, counts per sheet: `kelompok: created=3 updated=0 unchanged=7 invalid=0; …`.
 

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "kube_registry",
     "groups",
     "finances",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "monitoring",
     "offline",
     "notifications",
+    "jobs",
     "pages",
 ]
 
@@ -191,6 +194,29 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Registri KUBE <registri-kube@localhost>")
 KUBE_SITE_URL = os.environ.get("KUBE_SITE_URL", "http://127.0.0.1:8000")
+# --- Background jobs (jobs/; README, "Jobs and the queue") ---------------------------
+# django-tasks with its database backend: the queue is a table in the registry's own
+# database, and workers (`manage.py run_worker`) run on any machine that reaches it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# An import of more data rows than this is checked and applied by a worker, with a progress bar.
+KUBE_IMPORT_JOB_ROWS = int(os.environ.get("KUBE_IMPORT_JOB_ROWS", "2000"))
+# A finished export's file may be downloaded for this long; then it is deleted.
+KUBE_EXPORT_KEEP_HOURS = int(os.environ.get("KUBE_EXPORT_KEEP_HOURS", "24"))
+# Workers beat every KUBE_JOBS_BEAT_SECONDS; one silent for KUBE_JOBS_WORKER_TIMEOUT seconds is
+# counted dead, and a job it was running is shown as interrupted (it may be run again).
+KUBE_JOBS_BEAT_SECONDS = float(os.environ.get("KUBE_JOBS_BEAT_SECONDS", "30"))
+KUBE_JOBS_WORKER_TIMEOUT = float(os.environ.get("KUBE_JOBS_WORKER_TIMEOUT", "120"))
+# A running job writes its progress at most this often (seconds).
+KUBE_JOBS_PROGRESS_SECONDS = float(os.environ.get("KUBE_JOBS_PROGRESS_SECONDS", "1"))
+# SQLite only: the directory of live progress and heartbeats (jobs/live.py; default: "jobs"
+# beside the database file). An import holds SQLite's one writer for its whole transaction.
+KUBE_JOBS_LIVE_DIR = os.environ.get("KUBE_JOBS_LIVE_DIR", "")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A worker beside the server: WAL lets pages read while it writes, and IMMEDIATE makes a
+    # writer wait for the other (up to the timeout) instead of failing half-way.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 
 # Every log line passes a filter that masks 16-digit numbers (NIK, KK) and phone numbers.
 LOGGING = {

@@ -73,7 +73,8 @@ ROLES = (ADMIN, OFFICER, FAC, ANON)
 ONLY = [part for part in os.environ.get("AXE_PAGES", "").split(",") if part]
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
 # Files, not pages: downloads, photos, the installable app's manifest, service worker and
-# JSON list of pages, and the load balancers' plain-text health check.
+# JSON list of pages, the load balancers' plain-text health check, the queue's JSON
+# (its health, a job's progress) and an export job's file.
 NOT_HTML = {
     "groups:kube_export",
     "groups:import_template",
@@ -86,6 +87,9 @@ NOT_HTML = {
     "offline:service_worker",
     "offline:pages",
     "healthz",
+    "healthz_jobs",
+    "jobs:progress",
+    "jobs:download",
 }
 
 
