@@ -10,10 +10,18 @@ from django.utils.crypto import salted_hmac
 
 OFFLINE_HEADER = "X-Kube-Offline"
 FORM_ANSWER_HEADER = "X-Kube-Form"
+# Sent by the service worker when it fetches a page to keep on the phone (templates/offline/sw.js).
+KEEP_HEADER = "X-Kube-Keep"
 
 
 def from_phone_queue(request) -> bool:
     return request.headers.get(OFFLINE_HEADER) == "1"
+
+
+def is_phone_copy(request) -> bool:
+    """A page fetched to be kept on the phone, not opened by the user: it shows no flash
+    message, so the messages wait (unused) for the page the user opens next."""
+    return request.headers.get(KEEP_HEADER) == "1"
 
 
 def opaque_user(user) -> str:
