@@ -14,10 +14,39 @@ from simple_history.models import HistoricalRecords
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
 
+from .regions import province_name
+from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
+
+
+class City(models.Model):
+    """A kota or kabupaten: the unit one Dinas Sosial keeps its register for (issue 19).
+
+    Its regions come from fixtures/wilayah/ (`load_regions --city`); its registration
+    numbers start with its code's digits (contract 4).
+    """
+
+    code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    province_code = models.CharField(_("kode provinsi"), max_length=2, db_index=True)
+    province_name = models.CharField(_("provinsi"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kota")
+        verbose_name_plural = _("kota")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code_digits(self) -> str:
+        return self.code.replace(".", "")
+
 
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=100)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="kecamatans", verbose_name=_("kota"))
 
     class Meta:
         ordering = ["code"]
@@ -74,14 +103,19 @@ class FinancialInstitution(models.TextChoices):
 
 class KubeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "KubeQuerySet":
-        """Every group read starts here: a facilitator sees only their own groups."""
+        """Every group read starts here: the office sees its area's groups (one city, or
+        a province's or the country's for their readers), a facilitator only their own."""
         if not user.is_authenticated:
             return self.none()
+        in_area = self.in_area(area_of(user))
         if user.has_perm("groups.view_all_kube"):
-            return self
+            return in_area
         if is_facilitator(user) and user.has_perm("groups.view_kube"):
-            return self.filter(facilitator=user)
+            return in_area.filter(facilitator=user)
         return self.none()
+
+    def in_area(self, area: Area) -> "KubeQuerySet":
+        return self.filter(area.q(KUBE_CITY))
 
     def with_member_count(self) -> "KubeQuerySet":
         return self.annotate(active_member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
@@ -307,6 +341,46 @@ class FacilitatorArea(models.Model):
         return f"{self.facilitator} — {self.kelurahan}"
 
 
+class UserArea(models.Model):
+    """The area a user works in, set by the office (without one: the installation's city).
+
+    Officers and facilitators work in one city; a province's or the Ministry's readers
+    read every city of their province or of the country.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="area", verbose_name=_("pengguna")
+    )
+    level = models.CharField(_("tingkat"), max_length=10, choices=AreaLevel.choices, default=AreaLevel.KOTA)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("kota")
+    )
+    province_code = models.CharField(_("kode provinsi"), max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = _("wilayah pengguna")
+        verbose_name_plural = _("wilayah pengguna")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=AreaLevel.KOTA, city__isnull=False, province_code="")
+                | Q(level=AreaLevel.PROVINSI, city__isnull=True, province_code__regex=r"^[0-9]{2}$")
+                | Q(level=AreaLevel.NASIONAL, city__isnull=True, province_code=""),
+                name="user_area_matches_level",
+                violation_error_message=_("Kota wajib untuk tingkat kota, kode provinsi untuk tingkat provinsi."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.as_area().code or self.get_level_display()}"
+
+    def as_area(self) -> Area:
+        if self.level == AreaLevel.KOTA:
+            return Area(AreaLevel.KOTA, self.city.code, self.city.name)
+        if self.level == AreaLevel.PROVINSI:
+            return Area(self.level, self.province_code, f"Provinsi {province_name(self.province_code)}")
+        return Area(self.level, "", "Indonesia")
+
+
 def work_area(user) -> models.QuerySet:
     """The kelurahan where `user` may work with waiting families and proposals.
 
@@ -314,11 +388,12 @@ def work_area(user) -> models.QuerySet:
     """
     if not user.is_authenticated:
         return Kelurahan.objects.none()
+    in_area = Kelurahan.objects.filter(area_of(user).q(KELURAHAN_CITY))
     if user.has_perm("groups.view_all_kube"):
-        return Kelurahan.objects.all()
+        return in_area
     if not is_facilitator(user):
         return Kelurahan.objects.none()
-    return Kelurahan.objects.filter(facilitator_areas__facilitator=user)
+    return in_area.filter(facilitator_areas__facilitator=user)
 
 
 class ImportUploadStatus(models.TextChoices):

@@ -85,13 +85,16 @@ def nik_reachable_check(*, actor, nik: str) -> None:
         raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
 
 
-def city_code_digits() -> str:
-    return settings.KUBE_CITY_CODE.replace(".", "")
+def city_code_digits(kelurahan=None) -> str:
+    """The registration numbers' prefix: the kelurahan's city (default: the installation's)."""
+    if kelurahan is None:
+        return settings.KUBE_CITY_CODE.replace(".", "")
+    return kelurahan.code[:5].replace(".", "")
 
 
-def registration_number_next(*, founded_on: dt.date) -> str:
+def registration_number_next(*, founded_on: dt.date, city_digits: str) -> str:
     """`<city code>-<year founded>-<sequence>`, e.g. 6474-2014-001 (contract 4)."""
-    prefix = f"{city_code_digits()}-{founded_on.year}-"
+    prefix = f"{city_digits}-{founded_on.year}-"
     taken = Kube.objects.filter(no_registrasi__startswith=prefix).values_list("no_registrasi", flat=True)
     highest = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
     return f"{prefix}{highest + 1:03d}"
@@ -119,8 +122,9 @@ def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
     kube = Kube(**{k: v for k, v in values.items() if k in KUBE_FIELDS})
     if not no_registrasi:
         # Serialise numbering per city-year; the unique constraint is the last line.
-        Kube.objects.select_for_update().filter(no_registrasi__startswith=city_code_digits()).exists()
-        no_registrasi = registration_number_next(founded_on=kube.founded_on)
+        city_digits = city_code_digits(kube.kelurahan)
+        Kube.objects.select_for_update().filter(no_registrasi__startswith=city_digits).exists()
+        no_registrasi = registration_number_next(founded_on=kube.founded_on, city_digits=city_digits)
     kube.no_registrasi = no_registrasi
     kube._history_user = actor
     kube.save()

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils import timezone
 
 from .phone import is_phone_copy, opaque_user
@@ -9,7 +8,6 @@ def roles(request):
     user = getattr(request, "user", None)
     # When the page was made: a copy kept on the phone shows its age (static/js/offline/app.js).
     common = {
-        "city_name": settings.KUBE_CITY_NAME,
         "page_time": timezone.now().isoformat(timespec="seconds"),
         "is_phone_copy": is_phone_copy(request),
     }

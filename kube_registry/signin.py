@@ -9,11 +9,30 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q, Sum
 from django.shortcuts import render
 
 
-class SignInThrottleBackend(AxesStandaloneBackend):
+class UserWithAreaMixin:
+    """Read the signed-in user with their area (groups.UserArea) in the same query:
+    every scoped read asks for it (groups.areas.area_of)."""
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("area__city").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if user.is_active else None
+
+
+class UserBackend(UserWithAreaMixin, ModelBackend):
+    """Django's model backend, reading the user with their area."""
+
+
+class SignInThrottleBackend(UserWithAreaMixin, AxesStandaloneBackend):
     """django-axes' check, for sign-ins that come with a request.
 
     Management commands and the shell call `authenticate()` without a request; there is

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kube_registry.context_processors.roles",
+                "groups.context_processors.area",
             ],
         },
     },

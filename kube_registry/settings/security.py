@@ -46,7 +46,7 @@ CONTENT_SECURITY_POLICY = {
 # name of SIGNIN_LIMIT_PAIR.
 AUTHENTICATION_BACKENDS = [
     "kube_registry.signin.SignInThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kube_registry.signin.UserBackend",
 ]
 SIGNIN_LIMIT_PAIR = int(os.environ.get("SIGNIN_LIMIT_PAIR") or os.environ.get("SIGNIN_FAILURE_LIMIT") or "5")
 SIGNIN_LIMIT_USER = int(os.environ.get("SIGNIN_LIMIT_USER") or "10")

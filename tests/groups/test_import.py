@@ -543,7 +543,8 @@ def test_bulk_helpers_write_models_without_history(db):
     from kube_registry.importing import ImportContext, ImportResult, insert_with_history, update_with_history
 
     ctx = ImportContext(result=ImportResult())
-    [pk] = insert_with_history(ctx, Kecamatan, [{"code": "99.99.01", "name": "Uji"}])
+    city_id = Kecamatan.objects.values_list("city_id", flat=True).first()
+    [pk] = insert_with_history(ctx, Kecamatan, [{"code": "99.99.01", "name": "Uji", "city_id": city_id}])
     update_with_history(ctx, Kecamatan, {pk: {"name": "Uji Baru"}})
 
     assert Kecamatan.objects.get(pk=pk).name == "Uji Baru"

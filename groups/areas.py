@@ -1,0 +1,77 @@
+"""Where a user, or an API client, works: one city, a province, or the whole country.
+
+Every scoped read filters by an `Area` (issue 19). A city's users see that city's
+objects only; a province's readers every city of the province; national readers all.
+A user the office gave no area works in the installation's own city
+(`settings.KUBE_CITY_CODE`), so a one-city installation needs no configuration.
+
+Filters go through the lookup path from a model to its `City`, named once here for the
+models whose path is long.
+"""
+
+import dataclasses
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# Lookup paths from a model to its City.
+KUBE_CITY = "kelurahan__kecamatan__city"
+KELURAHAN_CITY = "kecamatan__city"
+
+
+class AreaLevel(models.TextChoices):
+    KOTA = "kota", _("Kota")
+    PROVINSI = "provinsi", _("Provinsi")
+    NASIONAL = "nasional", _("Nasional")
+
+
+@dataclasses.dataclass(frozen=True)
+class Area:
+    level: str
+    code: str = ""  # "64.74" for a city, "64" for a province, "" for the country
+    name: str = ""  # what the pages' titles call it: "Kota Bontang", "Provinsi Kalimantan Timur"
+
+    def q(self, city_path: str) -> Q:
+        """The filter "in this area" for a model whose City is at `city_path`."""
+        if self.level == AreaLevel.NASIONAL:
+            return Q()
+        if self.level == AreaLevel.PROVINSI:
+            return Q(**{f"{city_path}__province_code": self.code})
+        return Q(**{f"{city_path}__code": self.code})
+
+    def holds_city(self, city_code: str) -> bool:
+        if self.level == AreaLevel.NASIONAL:
+            return True
+        if self.level == AreaLevel.PROVINSI:
+            return city_code[:2] == self.code
+        return city_code == self.code
+
+    @property
+    def is_city(self) -> bool:
+        return self.level == AreaLevel.KOTA
+
+
+def home_area() -> Area:
+    """The installation's own city: the area of a user the office gave none."""
+    return Area(AreaLevel.KOTA, settings.KUBE_CITY_CODE, settings.KUBE_CITY_NAME)
+
+
+NOWHERE = Area(AreaLevel.KOTA, "-", settings.KUBE_CITY_NAME)  # matches no city: for anonymous users
+
+
+def area_of(user) -> Area:
+    """The user's area, read with the user (the sign-in backend joins it) and kept on it."""
+    if not getattr(user, "is_authenticated", False):
+        return NOWHERE
+    cached = getattr(user, "_area_cache", None)
+    if cached is not None:
+        return cached
+    try:
+        row = user.area
+    except ObjectDoesNotExist:
+        row = None
+    user._area_cache = row.as_area() if row is not None else home_area()
+    return user._area_cache
