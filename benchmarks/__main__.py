@@ -1,4 +1,4 @@
-"""`python -m benchmarks [import|assess|dashboard|offline|queue ...]`; `make bench` runs them all.
+"""`python -m benchmarks [import|assess|dashboard|offline|queue|national ...]`; `make bench` runs them all.
 
 With no benchmark named, every one runs with its defaults (the import first, as before).
 """
@@ -12,6 +12,7 @@ BENCHMARKS = {
     "dashboard": "benchmarks.dashboard_bench",
     "offline": "benchmarks.offline_bench",
     "queue": "benchmarks.queue_bench",
+    "national": "benchmarks.national_bench",
 }
 
 
