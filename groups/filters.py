@@ -6,17 +6,28 @@ The list page extends `KubeFilter` with the other apps' filters and sort orders 
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kube_registry.roles import ROLE_FACILITATOR
 
-from .models import BusinessField, Kecamatan, Kelurahan, Kube, KubeStatus
+from .areas import KELURAHAN_CITY, AreaLevel, area_of, home_area
+from .models import BusinessField, City, Kecamatan, Kelurahan, Kube, KubeStatus
 from .selectors import kube_search
+
+KECAMATAN_CITY = "city"
 
 
 def facilitators():
     return get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).order_by("username")
+
+
+def _users_in_city(code: str) -> Q:
+    """Users working in the city `code`: theirs by their area, or the installation's for those without one."""
+    in_city = Q(area__level=AreaLevel.KOTA, area__city__code=code)
+    if code == home_area().code:
+        in_city |= Q(area__isnull=True)
+    return in_city
 
 
 class FacilitatorChoiceField(django_filters.fields.ModelChoiceField):
@@ -100,9 +111,34 @@ class KubeFilter(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["facilitator"].queryset = facilitators()
+        if user is not None:
+            self._scope_choices(user)
         # A facilitator's list holds only their own groups: the filter would be noise.
         if user is not None and not user.has_perm("groups.view_all_kube"):
             del self.filters["facilitator"]
+
+    def _scope_choices(self, user) -> None:
+        """The regions and facilitators to choose from: the user's area's (issue 19).
+
+        A city's users choose among its kecamatan, kelurahan and facilitators. A province's
+        or the country's readers choose a kecamatan first: the kelurahan and facilitators
+        offered are then that kecamatan's and its city's (every one of a country would be
+        tens of thousands of options on every page).
+        """
+        area = area_of(user)
+        self.filters["kecamatan"].queryset = Kecamatan.objects.filter(area.q(KECAMATAN_CITY))
+        kelurahans = Kelurahan.objects.filter(area.q(KELURAHAN_CITY))
+        people = facilitators()
+        if area.is_city:
+            people = people.filter(_users_in_city(area.code))
+        else:
+            kecamatan = str(self.data.get("kecamatan", "")) if self.data else ""
+            chosen = Kecamatan.objects.filter(area.q(KECAMATAN_CITY), pk=int(kecamatan) if kecamatan.isdigit() else 0)
+            kelurahans = kelurahans.filter(kecamatan__in=chosen)
+            cities = City.objects.filter(kecamatans__in=chosen)
+            people = people.filter(area__city__in=cities)
+        self.filters["kelurahan"].queryset = kelurahans
+        self.filters["facilitator"].queryset = people
 
     def search(self, queryset, name, value):
         return kube_search(queryset, value)
