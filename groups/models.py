@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Length
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
 
-from .regions import province_name
 from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
+from .regions import province_name
 
 
 class City(models.Model):
@@ -118,7 +118,17 @@ class KubeQuerySet(models.QuerySet):
         return self.filter(area.q(KUBE_CITY))
 
     def with_member_count(self) -> "KubeQuerySet":
-        return self.annotate(active_member_count=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        """Each group's active members, as a subquery per group: a page of 25 counts 25 groups'
+        members, and the pager's count needs no join (a joined Count grouped every group in view
+        before the page was cut: seconds at national size)."""
+        active = (
+            Membership.objects.filter(kube=OuterRef("pk"), left_on__isnull=True)
+            .order_by()
+            .values("kube")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(active_member_count=Coalesce(Subquery(active, output_field=IntegerField()), 0))
 
 
 class Kube(models.Model):
