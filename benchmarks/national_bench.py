@@ -872,7 +872,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def measure_pages(meta: dict, runs: int, show_queries: bool) -> list[dict]:
+def measure_pages(meta: dict, runs: int, show_queries: bool, only: list[str] | None = None) -> list[dict]:
     from django.contrib.auth.models import User
     from django.db import connection, reset_queries
     from django.test import Client
@@ -900,6 +900,8 @@ def measure_pages(meta: dict, runs: int, show_queries: bool) -> list[dict]:
         ("facilitator home", "pendamping", "/kelompok-saya/"),
         ("group profile", "pendamping", f"/kelompok/{own_kube.pk}/"),
     ]
+    if only:
+        pages = [page for page in pages if any(word in f"{page[0]} ({page[1]})" for word in only)]
     results = []
     for label, who, url in pages:
         client = Client()
@@ -1042,6 +1044,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", nargs="+", choices=STEPS, help="these steps only (the build runs when needed)")
     parser.add_argument("--import-rows", type=int, help="rows of the queued import (default 1.5 million x scale)")
     parser.add_argument("--line-months", type=int, default=12, help="months of member lines built")
+    parser.add_argument("--pages", nargs="+", help='pages whose "label (user)" holds one of these words')
     parser.add_argument("--show-queries", action="store_true", help="each page's three slowest queries")
     args = parser.parse_args(argv)
     steps = set(args.only or STEPS)
@@ -1073,7 +1076,7 @@ def main(argv: list[str]) -> int:
     failed = False
     if "pages" in steps:
         print(f"pages ({args.runs} requests each after a warm-up), data as of {meta['as_of']}:", flush=True)
-        for row in measure_pages(meta, args.runs, args.show_queries):
+        for row in measure_pages(meta, args.runs, args.show_queries, args.pages):
             failed |= row["goal_ms"] is not None and row["p95_ms"] >= row["goal_ms"]
     if "assess" in steps:
         figures = measure_assess(url, meta["as_of"])

@@ -18,6 +18,25 @@ from .selectors import kube_search
 KECAMATAN_CITY = "city"
 
 
+def place_choices(user, data, kecamatans, kelurahans, people) -> tuple:
+    """The kecamatan, kelurahan and facilitators (querysets, narrowed) a filter offers `user` (issue 19).
+
+    A city's users choose among its kecamatan, kelurahan and facilitators. A province's
+    or the country's readers choose a kecamatan first: the kelurahan and facilitators
+    offered are then that kecamatan's and its city's (every one of a country would be
+    tens of thousands of options on every page). `data`: the filter's query (its `kecamatan`).
+    """
+    area = area_of(user)
+    kecamatans = kecamatans.filter(area.q(KECAMATAN_CITY))
+    kelurahans = kelurahans.filter(area.q(KELURAHAN_CITY))
+    if area.is_city:
+        return kecamatans, kelurahans, people.filter(_users_in_city(area.code))
+    kecamatan = str(data.get("kecamatan", "")) if data else ""
+    chosen = Kecamatan.objects.filter(area.q(KECAMATAN_CITY), pk=int(kecamatan) if kecamatan.isdigit() else 0)
+    cities = City.objects.filter(kecamatans__in=chosen)
+    return kecamatans, kelurahans.filter(kecamatan__in=chosen), people.filter(area__city__in=cities)
+
+
 def facilitators():
     return get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).order_by("username")
 
@@ -118,25 +137,14 @@ class KubeFilter(django_filters.FilterSet):
             del self.filters["facilitator"]
 
     def _scope_choices(self, user) -> None:
-        """The regions and facilitators to choose from: the user's area's (issue 19).
-
-        A city's users choose among its kecamatan, kelurahan and facilitators. A province's
-        or the country's readers choose a kecamatan first: the kelurahan and facilitators
-        offered are then that kecamatan's and its city's (every one of a country would be
-        tens of thousands of options on every page).
-        """
-        area = area_of(user)
-        self.filters["kecamatan"].queryset = Kecamatan.objects.filter(area.q(KECAMATAN_CITY))
-        kelurahans = Kelurahan.objects.filter(area.q(KELURAHAN_CITY))
-        people = facilitators()
-        if area.is_city:
-            people = people.filter(_users_in_city(area.code))
-        else:
-            kecamatan = str(self.data.get("kecamatan", "")) if self.data else ""
-            chosen = Kecamatan.objects.filter(area.q(KECAMATAN_CITY), pk=int(kecamatan) if kecamatan.isdigit() else 0)
-            kelurahans = kelurahans.filter(kecamatan__in=chosen)
-            cities = City.objects.filter(kecamatans__in=chosen)
-            people = people.filter(area__city__in=cities)
+        kecamatans, kelurahans, people = place_choices(
+            user,
+            self.data,
+            self.filters["kecamatan"].queryset,
+            self.filters["kelurahan"].queryset,
+            self.filters["facilitator"].queryset,
+        )
+        self.filters["kecamatan"].queryset = kecamatans
         self.filters["kelurahan"].queryset = kelurahans
         self.filters["facilitator"].queryset = people
 

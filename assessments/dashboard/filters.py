@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from finances.periods import add_months, last_complete_month, month_end, month_start
-from groups.filters import FacilitatorChoiceField, facilitators
+from groups.filters import FacilitatorChoiceField, facilitators, place_choices
 from groups.forms import DateInput
 from groups.models import BusinessField, Kecamatan, Kelurahan, Kube
 
@@ -45,12 +45,17 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Kosong: setahun sebelum tanggal penilaian."),
     )
 
-    def __init__(self, *args, years: list[int], today: dt.date, **kwargs):
+    def __init__(self, *args, years: list[int], today: dt.date, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         choices = sorted({*years, today.year}, reverse=True)
         self.fields["tahun"].choices = [("", _("Hari ini"))] + [(year, str(year)) for year in choices]
         self.fields["facilitator"].queryset = facilitators()
+        if user is not None:  # the user's area's places only: a country's were most of the page's time
+            fields = [self.fields[name] for name in ("kecamatan", "kelurahan", "facilitator")]
+            scoped = place_choices(user, self.data, *(field.queryset for field in fields))
+            for field, queryset in zip(fields, scoped, strict=True):
+                field.queryset = queryset
         for bound in self.fields.values():
             css = "form-select" if isinstance(bound.widget, forms.Select) else "form-control"
             bound.widget.attrs["class"] = f"{css} {css}-sm"

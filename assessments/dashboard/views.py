@@ -31,7 +31,9 @@ class DashboardMixin(RoleRequiredMixin):
         return timezone.localdate()
 
     def get_params(self):
-        form = DashboardFilterForm(self.request.GET or None, years=selectors.assessment_years(), today=self.today())
+        form = DashboardFilterForm(
+            self.request.GET or None, years=selectors.assessment_years(), today=self.today(), user=self.request.user
+        )
         if form.is_bound:
             form.is_valid()
         kubes = selectors.dashboard_kubes(Kube.objects.visible_to(self.request.user))
