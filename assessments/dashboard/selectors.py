@@ -10,7 +10,7 @@ index answers it), so counting by category, kecamatan or business field is a sin
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from finances.models import REPORTED_STATUSES, MonthlyReport
@@ -204,6 +204,16 @@ def money_by_month(kubes: QuerySet[Kube], last: dt.date, *, months: int = 12) ->
 
 
 def assessment_years() -> list[int]:
-    """Years that have an assessment, for the period filter; one query."""
-    dates = Assessment.objects.dates("as_of", "year")
-    return [day.year for day in dates]
+    """Years that have an assessment, for the period filter; two queries, read from the as-of
+    index (the first and last dates, then whether each year between holds one) rather than
+    from every assessment (at national size the plain `dates()` took most of a second)."""
+    bounds = Assessment.objects.aggregate(first=Min("as_of"), last=Max("as_of"))
+    if bounds["first"] is None:
+        return []
+    years = range(bounds["first"].year, bounds["last"].year + 1)
+    held = {
+        f"y{year}": Exists(Assessment.objects.filter(as_of__gte=dt.date(year, 1, 1), as_of__lte=dt.date(year, 12, 31)))
+        for year in years
+    }
+    row = Assessment.objects.order_by().annotate(**held).values(*held)[0]
+    return [year for year in years if row[f"y{year}"]]
