@@ -9,6 +9,7 @@ template of the `<th>` (`part == "head"`) and `<td>` cells; then name them below
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django_filters.views import FilterView
 
 from assessments import listing as assessment_listing
@@ -62,11 +63,28 @@ COLUMNS = [
 ]
 
 
+class IdsFirstPaginator(Paginator):
+    """Cuts a page on the groups' ids (in the list's order), then reads that page's groups with
+    every annotation: PostgreSQL computes the annotations of the rows an OFFSET skips, so a
+    deep page of a national list took seconds. Two queries for a page instead of one."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {kube.pk: kube for kube in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids], number, self)
+
+
 class KubeListView(RoleRequiredMixin, FilterView):
     permission_required = "groups.view_kube"
     filterset_class = KubeListFilter
     template_name = "groups/kube_list.html"
     paginate_by = 25
+    paginator_class = IdsFirstPaginator
     strict = False
 
     def get_queryset(self):
