@@ -66,7 +66,8 @@ COLUMNS = [
 class IdsFirstPaginator(Paginator):
     """Cuts a page on the groups' ids (in the list's order), then reads that page's groups with
     every annotation: PostgreSQL computes the annotations of the rows an OFFSET skips, so a
-    deep page of a national list took seconds. Two queries for a page instead of one."""
+    deep page of a national list took seconds. Two queries for a later page; the first, which
+    skips nothing, stays one."""
 
     def page(self, number):
         number = self.validate_number(number)
@@ -74,6 +75,8 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if bottom == 0:  # nothing skipped: the page in one query
+            return self._get_page(self.object_list[bottom:top], number, self)
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {kube.pk: kube for kube in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids], number, self)
