@@ -1102,7 +1102,7 @@ def main(argv: list[str]) -> int:
     _django(url)
     meta = _meta()
     print(f"national: {url}, {_machine()}", flush=True)
-    if meta is None or meta["scale"] != args.scale:
+    if meta is None or meta["scale"] != args.scale or meta["line_months"] != args.line_months:
         if exists and not args.rebuild:  # a database of another build: again
             from django.db import connections
 
