@@ -75,3 +75,25 @@ def area_of(user) -> Area:
         row = None
     user._area_cache = row.as_area() if row is not None else home_area()
     return user._area_cache
+
+
+def city_of(user):
+    """The City row a user of one city works in (None for a province's or the country's
+    readers, who write nothing): what their new partners, trainings and uploads belong to."""
+    from .models import City  # the models import this module
+
+    area = area_of(user)
+    if not area.is_city or area is NOWHERE:
+        return None
+    row = getattr(user, "area", None) if _has_area_row(user) else None
+    if row is not None and row.city_id is not None:
+        return row.city
+    return City.objects.filter(code=area.code).first()
+
+
+def _has_area_row(user) -> bool:
+    try:
+        user.area  # noqa: B018 (read with the user by the sign-in backend, or one query)
+    except ObjectDoesNotExist:
+        return False
+    return True
