@@ -85,15 +85,4 @@ def city_of(user):
     area = area_of(user)
     if not area.is_city or area is NOWHERE:
         return None
-    row = getattr(user, "area", None) if _has_area_row(user) else None
-    if row is not None and row.city_id is not None:
-        return row.city
     return City.objects.filter(code=area.code).first()
-
-
-def _has_area_row(user) -> bool:
-    try:
-        user.area  # noqa: B018 (read with the user by the sign-in backend, or one query)
-    except ObjectDoesNotExist:
-        return False
-    return True
