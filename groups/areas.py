@@ -35,12 +35,13 @@ class Area:
     name: str = ""  # what the pages' titles call it: "Kota Bontang", "Provinsi Kalimantan Timur"
 
     def q(self, city_path: str) -> Q:
-        """The filter "in this area" for a model whose City is at `city_path`."""
+        """The filter "in this area" for a model whose City is at `city_path` ("" for City itself)."""
+        prefix = f"{city_path}__" if city_path else ""
         if self.level == AreaLevel.NASIONAL:
             return Q()
         if self.level == AreaLevel.PROVINSI:
-            return Q(**{f"{city_path}__province_code": self.code})
-        return Q(**{f"{city_path}__code": self.code})
+            return Q(**{f"{prefix}province_code": self.code})
+        return Q(**{f"{prefix}code": self.code})
 
     def holds_city(self, city_code: str) -> bool:
         if self.level == AreaLevel.NASIONAL:
@@ -75,6 +76,20 @@ def area_of(user) -> Area:
         row = None
     user._area_cache = row.as_area() if row is not None else home_area()
     return user._area_cache
+
+
+def users_q(area: Area) -> Q:
+    """The filter on users "works in `area`": their UserArea, or none and the installation's city."""
+    if area.level == AreaLevel.NASIONAL:
+        return Q()
+    home = home_area()
+    if area.level == AreaLevel.PROVINSI:
+        in_area = Q(area__city__province_code=area.code) | Q(
+            area__level=AreaLevel.PROVINSI, area__province_code=area.code
+        )
+        return in_area | Q(area__isnull=True) if home.code[:2] == area.code else in_area
+    in_area = Q(area__city__code=area.code)
+    return in_area | Q(area__isnull=True) if area.code == home.code else in_area
 
 
 def city_of(user):

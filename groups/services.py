@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_noop
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
 from kube_registry.versioning import version_bump, version_check
 
+from .areas import area_of, users_q
 from .models import FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
 from .rules import (  # noqa: F401  (the messages are the services' too: forms and tests name them here)
     MSG_ACTIVE_ELSEWHERE,
@@ -37,6 +39,7 @@ from .rules import (  # noqa: F401  (the messages are the services' too: forms a
 # both answer with it; the office sees the full conflict instead.
 MSG_NIK_REGISTERED_ELSEWHERE = gettext_noop("NIK ini sudah terdaftar; hubungi petugas Dinas Sosial.")
 MSG_NIK_TAKEN = gettext_noop("NIK ini sudah terdaftar untuk orang lain.")
+MSG_OUTSIDE_AREA = gettext_noop("Pilihan ini tidak ada di wilayah Anda.")
 MSG_UPLOAD_PURGED = gettext_noop("Berkas sudah dihapus; unggah lagi.")
 MSG_ALREADY_LEFT = gettext_noop("Anggota ini sudah tercatat keluar.")
 MSG_FI_DATE_REQUIRED = gettext_noop("Isi tanggal pembentukan LKM/koperasi.")
@@ -116,9 +119,28 @@ def kube_fields_check(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def area_check(*, actor, values: dict[str, Any]) -> None:
+    """A group's (or proposal's) kelurahan and facilitator are of `actor`'s area: a form
+    offers nothing else, and an import or a forged post gets the same neutral refusal."""
+    if actor is None:  # the system: the demo, migrations
+        return
+    area = area_of(actor)
+    errors = {}
+    kelurahan = values.get("kelurahan")
+    if kelurahan is not None and not area.holds_city(kelurahan.code[:5]):
+        errors["kelurahan"] = _(MSG_OUTSIDE_AREA)
+    facilitator = values.get("facilitator")
+    users = get_user_model().objects
+    if facilitator is not None and not users.filter(users_q(area), pk=facilitator.pk).exists():
+        errors["facilitator"] = _(MSG_OUTSIDE_AREA)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
     kube_fields_check(values)
+    area_check(actor=actor, values=values)
     kube = Kube(**{k: v for k, v in values.items() if k in KUBE_FIELDS})
     if not no_registrasi:
         # Serialise numbering per city-year; the unique constraint is the last line.
@@ -138,6 +160,7 @@ def kube_update(*, actor, kube: Kube, version: int | None = None, **values: Any)
     version_check(kube, version, actor=actor)
     merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
     kube_fields_check(merged)
+    area_check(actor=actor, values={k: v for k, v in values.items() if v != getattr(kube, k, None)})
     changed = False
     for field, value in values.items():
         if field in KUBE_FIELDS and getattr(kube, field) != value:
