@@ -78,18 +78,23 @@ def area_of(user) -> Area:
     return user._area_cache
 
 
-def users_q(area: Area) -> Q:
-    """The filter on users "works in `area`": their UserArea, or none and the installation's city."""
+def users_q(area: Area, prefix: str = "") -> Q:
+    """The filter on users "works in `area`": their UserArea, or none and the installation's
+    city. `prefix`: the path to the user from the filtered model ("user__")."""
     if area.level == AreaLevel.NASIONAL:
         return Q()
     home = home_area()
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
     if area.level == AreaLevel.PROVINSI:
-        in_area = Q(area__city__province_code=area.code) | Q(
+        in_area = q(area__city__province_code=area.code) | q(
             area__level=AreaLevel.PROVINSI, area__province_code=area.code
         )
-        return in_area | Q(area__isnull=True) if home.code[:2] == area.code else in_area
-    in_area = Q(area__city__code=area.code)
-    return in_area | Q(area__isnull=True) if area.code == home.code else in_area
+        return in_area | q(area__isnull=True) if home.code[:2] == area.code else in_area
+    in_area = q(area__city__code=area.code)
+    return in_area | q(area__isnull=True) if area.code == home.code else in_area
 
 
 def city_of(user):
