@@ -55,6 +55,7 @@ class FacilitatorAreaView(RoleRequiredMixin, FormView):
     permission_required = "groups.change_facilitatorarea"
     form_class = FacilitatorAreaForm
     template_name = "groups/facilitator_area.html"
+    scope = ("facilitator",)  # another city's facilitator is 404, before the permission
 
     @cached_property
     def facilitator(self):
