@@ -336,7 +336,7 @@ def main() -> int:
         f"each, {', '.join(servers)}) and {JOB_WORKERS} job workers (`run_worker`), one PostgreSQL on loopback, "
         f"{len(plan['kube_ids'])} demo groups. Users pinned alternately to A and B; server A killed (SIGKILL to "
         f"master and workers) {kill_at - run_start:.0f} s into the run; its port refused connections "
-        f"{refusing} later. Machine: {os.cpu_count()} cores shared "
+        f"{refusing} later. Machine: {machine()}, shared "
         f"with locust and PostgreSQL (and whatever else runs); load average {load_before:.1f} before, "
         f"{load_after:.1f} after.\n\n"
         + summary_table(rows)
@@ -364,6 +364,21 @@ def main() -> int:
     (OUT / "summary-cluster.md").write_text(text)
     print("\n" + text)
     return 0 if verdict else 1
+
+
+def machine() -> str:
+    """Cores, memory and the PostgreSQL server's version, for the summary."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(next(line for line in meminfo.read_text().split("\n") if line.startswith("MemTotal")).split()[1])
+        memory = f", {kib / 1024 / 1024:.1f} GiB of memory"
+    return f"{os.cpu_count()} cores{memory}, PostgreSQL {postgres}"
 
 
 def report_of(path: str) -> tuple[int, str] | None:
