@@ -223,8 +223,13 @@ class Facilitator(SignedIn):
         kube_pk, period = slots.popleft()
         url = f"/kelompok/{kube_pk}/laporan/{period}/"
         form = self.client.get(url, name="/kelompok/[id]/laporan/[period]/ (form)")
+        token = csrf_token(form)
+        if form.status_code != 200 or not token:
+            # No form came (its server died with the request): a person opens it again, nothing to submit.
+            slots.appendleft((kube_pk, period))
+            return
         data = {
-            "csrfmiddlewaretoken": csrf_token(form),
+            "csrfmiddlewaretoken": token,
             "version": "0",
             "income": f"Rp {random.randint(5, 40) * 100_000:,}".replace(",", "."),
             "expenses": f"{random.randint(2, 20) * 100_000}",
