@@ -62,8 +62,7 @@ def build_history(kube, *, extra_visits: int = 0):
         outcome="Selesai",
     )
     training, _created = Training.objects.get_or_create(
-        city=home_city(),
-        title="Studi banding ke Malang", held_on=dt.date(2025, 11, 3), kind=TrainingKind.STUDI_BANDING
+        city=home_city(), title="Studi banding ke Malang", held_on=dt.date(2025, 11, 3), kind=TrainingKind.STUDI_BANDING
     )
     members = [MembershipFactory(kube=kube) for _ in range(3)]
     training.participants.add(*members[:2], MembershipFactory())  # one of another group
