@@ -167,7 +167,10 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
         if r.history_id in shown_person_records or r.id not in person_names:
             person_names[r.id] = r.name
     lookups = {
-        "kelurahan": dict(Kelurahan.objects.values_list("pk", "name")),
+        # Only the kelurahan the group's records name (a national register holds ~80,000).
+        "kelurahan": dict(
+            Kelurahan.objects.filter(pk__in={r.kelurahan_id for r in kube_records}).values_list("pk", "name")
+        ),
         "facilitator": users,
         "person": person_names,
         "kube": {kube.pk: kube.name},
