@@ -1,5 +1,6 @@
 """Cursor pagination by id: stable while rows are added, one query per page, no count."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
@@ -9,6 +10,9 @@ class IdCursorPagination(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+    cursor_query_description = _("Penanda halaman: salin dari `next` atau `previous` jawaban sebelumnya.")
+    page_size_query_description = _("Baris per halaman (bawaan 100, paling banyak 500).")
+    invalid_cursor_message = _("Penanda halaman tidak sah.")
 
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
