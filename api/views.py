@@ -7,8 +7,10 @@ HEAD or OPTIONS → 405, whatever the object. Every call of a known client is re
 """
 
 import datetime as dt
+import re
 import time
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -37,6 +39,8 @@ from .serializers import (
     ReportSerializer,
 )
 from .throttling import Throttled
+
+CITY_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
 
 
 def record_call(request, response, started: float) -> None:
@@ -150,6 +154,12 @@ class CityViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.city_list(self.area)
+
+    def get_object(self):
+        # Only a city code reaches the database (a NUL byte in the path would be a 500 on PostgreSQL).
+        if not CITY_CODE.fullmatch(self.kwargs["code"]):
+            raise Http404
+        return super().get_object()
 
 
 # --- Aggregates ----------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def test_writing_answers_405_alike_for_own_and_foreign_objects(
 ):
     """Read-only: any other method is refused the same way, so it tells nothing of a foreign object."""
     own, foreign = getattr(world["64.74"], attribute).pk, getattr(world["64.72"], attribute).pk
-    for method in ("post", "put", "patch", "delete"):
+    for method in ("post", "put", "patch", "delete", "options"):
         assert detail_status(client, bontang, detail_name, own, method) == 405
         assert detail_status(client, bontang, detail_name, foreign, method) == 405
         assert getattr(client, method)(reverse(list_name), **bontang.header).status_code == 405
@@ -107,6 +107,7 @@ def test_cities_of_the_area(client, world, kaltim, bontang):
     assert client.get(reverse("api:city-detail", kwargs={"code": "63.71"}), **kaltim.header).status_code == 404
     assert client.get(reverse("api:city-detail", kwargs={"code": "64.72"}), **bontang.header).status_code == 404
     assert client.get(reverse("api:city-detail", kwargs={"code": "64.74"}), **bontang.header).status_code == 200
+    assert client.get("/api/kota/64.7%00/", **bontang.header).status_code == 404
 
 
 @pytest.mark.django_db
