@@ -43,6 +43,11 @@ from .throttling import Throttled
 CITY_CODE = re.compile(r"[0-9]{2}\.[0-9]{2}")
 
 
+def _printable(text: str) -> str:
+    # A NUL byte in a decoded path cannot be stored in PostgreSQL: keep it visible instead.
+    return text.replace("\x00", "\\x00")
+
+
 def record_call(request, response, started: float) -> None:
     """One row per call of a known client; the query string masked like a log line."""
     client = getattr(request, "api_client", None)
@@ -50,9 +55,9 @@ def record_call(request, response, started: float) -> None:
         return
     ApiCall.objects.create(
         client=client,
-        method=request.method[:10],
-        path=request.path[:500],
-        query_string=mask_personal_data(request.META.get("QUERY_STRING", ""))[:2000],
+        method=_printable(request.method)[:10],
+        path=_printable(request.path)[:500],
+        query_string=_printable(mask_personal_data(request.META.get("QUERY_STRING", "")))[:2000],
         status_code=response.status_code,
         duration_ms=round((time.perf_counter() - started) * 1000),
         at=timezone.now(),
