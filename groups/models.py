@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
 
-from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
 from .regions import province_name
+from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
 
 
 class City(models.Model):
