@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kube_registry.roles import ROLE_FACILITATOR
 
-from .models import BusinessField, Kecamatan, Kelurahan, Kube, KubeStatus
+from .areas import Area, area_of, home_area, users_q
+from .models import BusinessField, City, Kecamatan, Kelurahan, Kube, KubeStatus
 from .selectors import kube_search
 
 
-def facilitators():
-    return get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).order_by("username")
+def facilitators(area: Area):
+    """The facilitators who work in `area`: the choices of every facilitator field."""
+    return get_user_model().objects.filter(users_q(area), groups__name=ROLE_FACILITATOR).order_by("username")
 
 
 class FacilitatorChoiceField(django_filters.fields.ModelChoiceField):
@@ -84,13 +86,16 @@ class KubeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"), method="search", help_text=_("Nama atau nomor registrasi. NIK anggota: lewat Cari NIK.")
     )
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+    kota = django_filters.ModelChoiceFilter(
+        label=_("Kota"), field_name="kelurahan__kecamatan__city", queryset=City.objects.none()
     )
-    kelurahan = django_filters.ModelChoiceFilter(label=_("Kelurahan"), queryset=Kelurahan.objects.all())
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.none()
+    )
+    kelurahan = django_filters.ModelChoiceFilter(label=_("Kelurahan"), queryset=Kelurahan.objects.none())
     business_field = django_filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
-    facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=facilitators())
+    facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=get_user_model().objects.none())
     o = ordering_filter()
 
     class Meta:
@@ -99,7 +104,15 @@ class KubeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["facilitator"].queryset = facilitators()
+        # Every choice is of the user's area: another city's regions and people are not offered.
+        area = area_of(user) if user is not None else home_area()
+        self.filters["kecamatan"].queryset = Kecamatan.objects.in_area(area)
+        self.filters["kelurahan"].queryset = Kelurahan.objects.in_area(area)
+        self.filters["facilitator"].queryset = facilitators(area)
+        if area.is_city:
+            del self.filters["kota"]
+        else:
+            self.filters["kota"].queryset = City.objects.in_area(area).order_by("name")
         # A facilitator's list holds only their own groups: the filter would be noise.
         if user is not None and not user.has_perm("groups.view_all_kube"):
             del self.filters["facilitator"]

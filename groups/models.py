@@ -14,8 +14,13 @@ from simple_history.models import HistoricalRecords
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
 
-from .regions import province_name
 from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
+from .regions import province_name
+
+
+class CityQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "CityQuerySet":
+        return self.filter(area.q(""))
 
 
 class City(models.Model):
@@ -30,6 +35,8 @@ class City(models.Model):
     province_code = models.CharField(_("kode provinsi"), max_length=2, db_index=True)
     province_name = models.CharField(_("provinsi"), max_length=100)
 
+    objects = CityQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("kota")
@@ -43,10 +50,17 @@ class City(models.Model):
         return self.code.replace(".", "")
 
 
+class KecamatanQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "KecamatanQuerySet":
+        return self.filter(area.q("city"))
+
+
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="kecamatans", verbose_name=_("kota"))
+
+    objects = KecamatanQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -57,12 +71,19 @@ class Kecamatan(models.Model):
         return self.name
 
 
+class KelurahanQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "KelurahanQuerySet":
+        return self.filter(area.q(KELURAHAN_CITY))
+
+
 class Kelurahan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahans", verbose_name=_("kecamatan")
     )
+
+    objects = KelurahanQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -388,7 +409,7 @@ def work_area(user) -> models.QuerySet:
     """
     if not user.is_authenticated:
         return Kelurahan.objects.none()
-    in_area = Kelurahan.objects.filter(area_of(user).q(KELURAHAN_CITY))
+    in_area = Kelurahan.objects.in_area(area_of(user))
     if user.has_perm("groups.view_all_kube"):
         return in_area
     if not is_facilitator(user):

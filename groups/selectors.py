@@ -27,7 +27,7 @@ _PERSONAL_FIELDS = frozenset({"nik", "kk", "phone", "birth_on"})
 
 def kube_queryset(user) -> QuerySet[Kube]:
     """The groups `user` may see, with what lists and profiles show."""
-    return Kube.objects.visible_to(user).with_member_count().select_related("kelurahan__kecamatan", "facilitator")
+    return Kube.objects.visible_to(user).with_member_count().select_related("kelurahan__kecamatan__city", "facilitator")
 
 
 def kube_search(queryset: QuerySet[Kube], text: str) -> QuerySet[Kube]:

@@ -90,6 +90,11 @@ def by_kecamatan(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
     return _grouped(kubes, day, "kelurahan__kecamatan_id", "kelurahan__kecamatan__name")
 
 
+def by_city(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
+    """Groups per city and category on `day`; one query (a province's or the country's dashboard)."""
+    return _grouped(kubes, day, "kelurahan__kecamatan__city_id", "kelurahan__kecamatan__city__name")
+
+
 def by_business_field(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
     """Groups per business field and category on `day`; one query. Labels are the codes."""
     return _grouped(kubes, day, "business_field", "business_field")
