@@ -335,9 +335,10 @@ class World:
 
     def make_training(self):
         from monitoring.models import Training
+        from tests.partnerships.factories import home_city
 
         self.training = Training.objects.create(
-            title="Pelatihan kompos", held_on=dt.date(2024, 1, 10), kind="pelatihan"
+            city=home_city(), title="Pelatihan kompos", held_on=dt.date(2024, 1, 10), kind="pelatihan"
         )
         self.training.participants.set([self.membership])
 

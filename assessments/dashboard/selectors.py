@@ -208,7 +208,7 @@ def money_by_month(kubes: QuerySet[Kube], last: dt.date, *, months: int = 12) ->
     return result
 
 
-def assessment_years() -> list[int]:
-    """Years that have an assessment, for the period filter; one query."""
-    dates = Assessment.objects.dates("as_of", "year")
+def assessment_years(kubes: QuerySet[Kube]) -> list[int]:
+    """Years that have an assessment of `kubes` (the user's area), for the period filter; one query."""
+    dates = Assessment.objects.filter(kube__in=kubes.values("pk")).dates("as_of", "year")
     return [day.year for day in dates]

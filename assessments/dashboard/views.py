@@ -34,7 +34,7 @@ class DashboardMixin(RoleRequiredMixin):
     def get_params(self):
         form = DashboardFilterForm(
             self.request.GET or None,
-            years=selectors.assessment_years(),
+            years=selectors.assessment_years(Kube.objects.visible_to(self.request.user)),
             today=self.today(),
             area=area_of(self.request.user),
         )
