@@ -82,3 +82,4 @@ class AssessmentApiFilter(_ByGroup):
 class PartnerApiFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Cari nama mitra"))
     jenis = filters.ChoiceFilter(field_name="kind", choices=PartnerKind.choices, label=_("Jenis mitra"))
+    kota = _code("city__code", _("Kode kota, mis. 64.74"))

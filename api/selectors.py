@@ -8,7 +8,7 @@ serializer reads joined or prefetched: a page is a fixed number of queries.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from assessments.dashboard.selectors import CATEGORIES, NOT_ASSESSED, category_on, dashboard_kubes
 from assessments.listing import annotate_latest_assessment
@@ -61,15 +61,12 @@ def assessment_list(area: Area) -> QuerySet[Assessment]:
 
 
 def partner_list(area: Area) -> QuerySet[Partner]:
-    """Partners that work with a group of the area, each with those partnerships only.
-
-    Partners have no city yet: a partner is in the area through its partnerships. When
-    `Partner.city` lands, the filter becomes one line: `Partner.objects.filter(area.q("city"))`
-    (and the partnerships below stay limited to the area's groups).
-    """
+    """The partners of the area's cities (each city keeps its own list), with their
+    partnerships with the area's groups (a group works only with its own city's partners)."""
     in_area = Partnership.objects.filter(kube__in=kubes_in(area))
     return (
-        Partner.objects.filter(Exists(in_area.filter(partner=OuterRef("pk"))))
+        Partner.objects.filter(area.q("city"))
+        .select_related("city")
         .prefetch_related(
             Prefetch("partnerships", queryset=in_area.select_related("kube").order_by("started_on", "pk"))
         )

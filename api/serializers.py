@@ -315,6 +315,7 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
+    kota = serializers.CharField(source="city.code", help_text="Kota yang mencatat mitra ini.")
     nama = serializers.CharField(source="name")
     jenis = serializers.CharField(source="kind")
     kontak = FreeTextField(source="contact")
@@ -325,7 +326,7 @@ class PartnerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Partner
-        fields = ["id", "nama", "jenis", "kontak", "catatan", "kemitraan"]
+        fields = ["id", "kota", "nama", "jenis", "kontak", "catatan", "kemitraan"]
 
 
 # --- Aggregates --------------------------------------------------------------------------

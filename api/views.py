@@ -140,7 +140,7 @@ class AssessmentViewSet(ReadOnlyViewSet):
 
 @extend_schema(tags=["mitra"])
 class PartnerViewSet(ReadOnlyViewSet):
-    """Mitra yang bekerja sama dengan KUBE di wilayah klien, dengan kemitraan itu saja."""
+    """Mitra kota-kota di wilayah klien, dengan kemitraannya dengan KUBE."""
 
     serializer_class = PartnerSerializer
     filterset_class = PartnerApiFilter

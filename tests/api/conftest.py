@@ -20,7 +20,7 @@ from groups.models import City, Kecamatan, Kelurahan
 from groups.regions import load_regions
 from tests.factories import KubeFactory, MembershipFactory, PersonFactory, make_nik
 from tests.finances.factories import MonthlyReportFactory
-from tests.partnerships.factories import PartnershipFactory
+from tests.partnerships.factories import PartnerFactory, PartnershipFactory
 
 KELURAHAN = {"64.74": "64.74.01.1004", "64.72": "64.72.01.1001", "63.71": "63.71.01.1001"}
 CITY_DIGITS = {"64.74": "6474", "64.72": "6472", "63.71": "6371"}
@@ -61,7 +61,7 @@ def build_city(code: str, serial: int) -> CityData:
         submitted_at=dt.datetime(2024, 4, 5, 9, tzinfo=dt.UTC),
     )
     assessment = assessment_run(kube=kube, as_of=dt.date(2024, 6, 30))
-    partnership = PartnershipFactory(kube=kube)
+    partnership = PartnershipFactory(kube=kube, partner=PartnerFactory(city=City.objects.get(code=code)))
     return CityData(code, kube, membership, report, assessment, partnership.partner, nik, kk, phone, birth_on)
 
 

@@ -89,14 +89,18 @@ def test_filters_cannot_widen_the_area(client, world, bontang):
 
 
 @pytest.mark.django_db
-def test_partner_shows_only_partnerships_in_the_area(client, world, bontang):
-    """A partner working in two cities: a city's client sees it with its own city's partnership only."""
-    from tests.partnerships.factories import PartnershipFactory
+def test_partners_are_their_citys_with_or_without_partnerships(client, world, bontang, kaltim):
+    """Each city keeps its own partners: one with no group yet is listed for its city only."""
+    from groups.models import City
+    from tests.partnerships.factories import PartnerFactory
 
-    shared = world["64.74"].partner
-    PartnershipFactory(kube=world["64.72"].kube, partner=shared)
-    body = client.get(reverse("api:partner-detail", kwargs={"pk": shared.pk}), **bontang.header).json()
+    idle = PartnerFactory(city=City.objects.get(code="64.72"), name="Bank Samarinda")
+    assert idle.pk not in listed_ids(client, bontang, "api:partner-list")
+    assert idle.pk in listed_ids(client, kaltim, "api:partner-list")
+    body = client.get(reverse("api:partner-detail", kwargs={"pk": world["64.74"].partner.pk}), **bontang.header).json()
+    assert body["kota"] == "64.74"
     assert [row["no_registrasi"] for row in body["kemitraan"]] == [world["64.74"].kube.no_registrasi]
+    assert detail_status(client, bontang, "api:partner-detail", idle.pk) == 404
 
 
 @pytest.mark.django_db
