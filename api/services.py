@@ -1,5 +1,6 @@
 """Issuing API clients: the secret is made here, shown once, and only its hash is kept."""
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -73,3 +74,16 @@ def city_by_code(code: str) -> City:
     if city is None:
         raise ValidationError(CITY_UNKNOWN.format(code=code))
     return city
+
+
+def api_calls_purge(*, now=None) -> int:
+    """The daily clean-up: forget calls older than KUBE_API_LOG_DAYS (the log answers "who read
+    what" for an audit year, then goes). Returns how many were deleted."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import ApiCall
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.KUBE_API_LOG_DAYS)
+    deleted, _by_model = ApiCall.objects.filter(at__lt=cutoff).delete()
+    return deleted

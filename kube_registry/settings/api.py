@@ -42,3 +42,6 @@ SPECTACULAR_SETTINGS = {
     # No call to validator.swagger.io from the page.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
 }
+
+# How long the API's call log is kept (the daily clean-up, notifications/schedules.py).
+KUBE_API_LOG_DAYS = int(os.environ.get("KUBE_API_LOG_DAYS", "400"))
