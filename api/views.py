@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -278,3 +278,14 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
     template_name = "api/swagger_ui.html"
     title = "API Registri KUBE"
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, shown rather than offered as a file: it describes the API and
+    holds no data, so it is not an export (kube_registry.downloads audits every file response)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if "Content-Disposition" in response:
+            del response["Content-Disposition"]
+        return response
