@@ -60,7 +60,7 @@ def build_city(groups: int = 10_000, years: int = 3, seed: int = 10) -> dict[str
     rng = random.Random(seed)
     facilitators = User.objects.bulk_create([User(username=f"bench_pendamping{n}") for n in range(1, 41)])
     Group.objects.get(name=ROLE_FACILITATOR).user_set.add(*facilitators)
-    kelurahans = list(Kelurahan.objects.all())
+    kelurahans = list(Kelurahan.objects.select_related("kecamatan"))
     first_month = add_months(AS_OF.replace(day=1), -12 * years + 1)
     kubes = Kube.objects.bulk_create(
         [
@@ -109,15 +109,20 @@ def build_city(groups: int = 10_000, years: int = 3, seed: int = 10) -> dict[str
             reports += len(MonthlyReport.objects.bulk_create(batch))
             batch = []
     reports += len(MonthlyReport.objects.bulk_create(batch))
-    partners = Partner.objects.bulk_create(
-        [
-            Partner(name=f"Mitra Bench {n}", name_key=partner_name_key(f"Mitra Bench {n}"), kind=kind)
-            for n, kind in enumerate(PartnerKind.values * 10)
-        ]
-    )
+    # Partners are a city's (issue 19): each city of the groups gets its own list.
+    partners: dict[int, list[Partner]] = {}
+    for city_id in sorted({kelurahan.kecamatan.city_id for kelurahan in kelurahans}):
+        partners[city_id] = Partner.objects.bulk_create(
+            [
+                Partner(
+                    city_id=city_id, name=f"Mitra Bench {n}", name_key=partner_name_key(f"Mitra Bench {n}"), kind=kind
+                )
+                for n, kind in enumerate(PartnerKind.values * 10)
+            ]
+        )
     partnerships = []
     for kube in kubes:
-        for partner in rng.sample(partners, rng.choice([0, 0, 1, 1, 2, 3, 5])):
+        for partner in rng.sample(partners[kube.kelurahan.kecamatan.city_id], rng.choice([0, 0, 1, 1, 2, 3, 5])):
             partnerships.append(
                 Partnership(
                     kube=kube,

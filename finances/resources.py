@@ -29,6 +29,7 @@ from groups.resources import (
     _key_text,
     _kube_refs,
     _load_kube_refs,
+    import_scope,
     kube_ref_for_row,
 )
 from kube_registry.importing import (
@@ -458,6 +459,9 @@ class PinjamanSheet(_FinanceSheet):
         self.looked_up: set[str] = set()
         # A NIK not yet registered may be registered by this file's anggota sheet.
         self.members_in_file = "anggota" in ctx.result.sheets
+        # Borrowers only through the groups the run may see: another city's member is unknown here.
+        scope = import_scope(ctx)
+        self.kubes = None if scope.is_everywhere else scope.kubes()
         done = 0
         for block in chunked(rows, BLOCK):
             self._prefetch({normalize_id_number(row.get("nik")) for _n, row in block} - self.looked_up)
@@ -470,9 +474,10 @@ class PinjamanSheet(_FinanceSheet):
         self.looked_up |= niks
         if not niks:
             return
-        memberships = Membership.objects.filter(person__nik__in=niks).values(
-            "pk", "kube_id", "joined_on", "left_on", "kube__founded_on", "person__nik"
-        )
+        memberships = Membership.objects.filter(person__nik__in=niks)
+        if self.kubes is not None:
+            memberships = memberships.filter(kube__in=self.kubes)
+        memberships = memberships.values("pk", "kube_id", "joined_on", "left_on", "kube__founded_on", "person__nik")
         by_pk = {}
         for values in memberships:
             self.memberships[values["person__nik"]].append(values)

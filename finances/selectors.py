@@ -9,7 +9,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from groups.areas import Area
+from groups.filters import facilitators
 from groups.models import Kube, KubeStatus, Membership, Role
-from kube_registry.roles import ROLE_FACILITATOR
 
 from .models import (
     REPORTED_STATUSES,
@@ -345,9 +345,9 @@ def missing_reports(period: dt.date, *, kubes: QuerySet[Kube], facilitator_id: i
     return queryset
 
 
-def facilitator_choices() -> list[tuple[int, str]]:
-    users = get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).order_by("username")
-    return [(u.pk, u.get_full_name() or u.username) for u in users]
+def facilitator_choices(area: Area) -> list[tuple[int, str]]:
+    """The facilitators of `area`, for a filter's choices."""
+    return [(u.pk, u.get_full_name() or u.username) for u in facilitators(area)]
 
 
 def verification_queue(user) -> QuerySet[MonthlyReport]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from groups.areas import area_of
 from groups.selectors import kube_queryset
 from groups.views import KubeScopedMixin
 from kube_registry import submissions
@@ -317,7 +318,7 @@ class MissingReportsView(RoleRequiredMixin, ListView):
         context.update(
             period=self.period,
             period_key=period_key(self.period),
-            facilitators=selectors.facilitator_choices(),
+            facilitators=selectors.facilitator_choices(area_of(self.request.user)),
             facilitator_id=self.facilitator_id,
             due_on=report_due_on(self.period),
             query_without_page=query.urlencode(),

@@ -1,11 +1,13 @@
 """Forms for proposals, candidate families and stages. Rules live in services; forms clean and label."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finances.forms import MoneyField
+from groups.areas import Area
 from groups.filters import facilitators
 from groups.forms import DateInput, FacilitatorField, KelurahanField, MaskedIdentityMixin
 from groups.models import Kelurahan, Role, Sex
@@ -15,17 +17,20 @@ from .services import MSG_OUTSIDE_WORK_AREA, PROPOSAL_FIELDS, proposal_values_ch
 
 
 def limit_to_work_area(field, kelurahans) -> None:
-    """Offer only the kelurahan of the user's work area (None: all); another is refused
-    on the field with the service's message."""
-    if kelurahans is None:
-        return
-    field.queryset = field.queryset.filter(pk__in=kelurahans.values("pk"))
+    """Offer only the kelurahan of the user's work area (`groups.models.work_area`, within
+    their city); another is refused on the field with the service's message."""
+    kelurahans = Kelurahan.objects.none() if kelurahans is None else kelurahans
+    field.queryset = (
+        Kelurahan.objects.filter(pk__in=kelurahans.values("pk"))
+        .select_related("kecamatan")
+        .order_by("kecamatan__name", "name")
+    )
     field.error_messages["invalid_choice"] = _(MSG_OUTSIDE_WORK_AREA)
 
 
 class ProposalForm(forms.ModelForm):
     kelurahan = KelurahanField(label=_("Kelurahan"))
-    facilitator = FacilitatorField(label=_("Pendamping"), queryset=facilitators(), required=False)
+    facilitator = FacilitatorField(label=_("Pendamping"), queryset=get_user_model().objects.none(), required=False)
     grant_amount = MoneyField(
         label=_("Jumlah bantuan modal"),
         required=False,
@@ -37,10 +42,10 @@ class ProposalForm(forms.ModelForm):
         fields = PROPOSAL_FIELDS
         widgets = {"proposed_on": DateInput(), "business_description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, can_assign: bool = True, kelurahans=None, **kwargs):
+    def __init__(self, *args, area: Area, can_assign: bool = True, kelurahans=None, **kwargs):
         super().__init__(*args, **kwargs)
         limit_to_work_area(self.fields["kelurahan"], kelurahans)
-        self.fields["facilitator"].queryset = facilitators()
+        self.fields["facilitator"].queryset = facilitators(area)
         if not self.instance.pk:
             self.fields["proposed_on"].initial = timezone.localdate()
         if not can_assign:
@@ -154,11 +159,19 @@ class ProposalFilterForm(forms.Form):
     )
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
-        queryset=Kelurahan.objects.order_by("name"),
+        queryset=Kelurahan.objects.none(),
         required=False,
         empty_label=_("Semua kelurahan"),
     )
 
+    def __init__(self, *args, area: Area, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = Kelurahan.objects.in_area(area).order_by("name")
+
 
 class WaitingListForm(forms.Form):
     kelurahan = KelurahanField(label=_("Kelurahan"), required=False, empty_label=_("Pilih kelurahan"))
+
+    def __init__(self, *args, kelurahans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].queryset = kelurahans.select_related("kecamatan").order_by("kecamatan__name", "name")

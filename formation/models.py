@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from finances.models import GrantSource
+from groups.areas import KELURAHAN_CITY, area_of
 from groups.models import AreaType, BusinessField, FacilitatorArea, Kelurahan, Kube, Role, Sex
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
@@ -40,11 +41,12 @@ class CandidateQuerySet(models.QuerySet):
         """
         if not user.is_authenticated or not user.has_perm("formation.view_candidate"):
             return self.none()
+        in_area = self.filter(area_of(user).q(f"kelurahan__{KELURAHAN_CITY}"))
         if user.has_perm("formation.view_all_proposal"):
-            return self
+            return in_area
         if not is_facilitator(user):
             return self.none()
-        return self.filter(kelurahan_id__in=FacilitatorArea.objects.filter(facilitator=user).values("kelurahan_id"))
+        return in_area.filter(kelurahan_id__in=FacilitatorArea.objects.filter(facilitator=user).values("kelurahan_id"))
 
 
 class Candidate(models.Model):
@@ -152,10 +154,11 @@ class ProposalQuerySet(models.QuerySet):
         """The office sees every proposal; a facilitator only the ones they accompany."""
         if not user.is_authenticated or not user.has_perm("formation.view_proposal"):
             return self.none()
+        in_area = self.filter(area_of(user).q(f"kelurahan__{KELURAHAN_CITY}"))
         if user.has_perm("formation.view_all_proposal"):
-            return self
+            return in_area
         if is_facilitator(user):
-            return self.filter(facilitator=user)
+            return in_area.filter(facilitator=user)
         return self.none()
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -30,7 +31,9 @@ from groups.resources import (
     _key_text,
     _region_key,
     _Regions,
+    import_scope,
 )
+from groups.services import MSG_NIK_REGISTERED_ELSEWHERE
 from kube_registry.importing import (
     MSG_REQUIRED,
     BooleanWidget,
@@ -72,6 +75,7 @@ MSG_ROLE_TWICE = gettext_noop("Usulan {code} sudah memiliki {role}: {name}.")
 MSG_LOCKED = gettext_noop("Usulan {code} berstatus {status}; tidak dapat diubah lewat impor.")
 MSG_NOT_WAITING = gettext_noop("{name} sudah menjadi anggota KUBE atau mundur; tidak dapat diusulkan.")
 MSG_GRANT_TOGETHER = gettext_noop("Isi sumber_bantuan dan jumlah_bantuan bersama-sama.")
+MSG_CODE_NOT_HERE = gettext_noop("Kode usulan {code} tidak dapat dipakai; tulis kode lain atau kosongkan kolom ini.")
 MSG_KELURAHAN_AMBIGUOUS = gettext_noop(
     "Nama kelurahan “{value}” dipakai lebih dari satu wilayah; tulis kode Kemendagri."
 )
@@ -223,28 +227,45 @@ class UsulanSheet(Sheet):
 
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         rows = list(rows)
-        self.regions = _Regions()
-        self.facilitators = _facilitators()
+        # Only the run's area (groups.resources.ImportScope): another city's kelurahan is
+        # unknown, its families and proposals are answered neutrally.
+        self.scope = import_scope(ctx)
+        self.regions = _Regions(self.scope)
+        self.facilitators = _facilitators(self.scope)
         codes = {_key_text(row.get("kode_usulan")) for _n, row in rows} - {""}
         niks = {normalize_id_number(_key_text(row.get("nik"))) for _n, row in rows} - {""}
         self.stored_proposals = {
             p["code"]: p
             for p in Proposal.objects.filter(code__in=codes).values(
-                "pk", "code", "status", "kelurahan_id", "facilitator_id", *PROPOSAL_COLUMNS.values()
+                "pk",
+                "code",
+                "status",
+                "kelurahan_id",
+                "facilitator_id",
+                *PROPOSAL_COLUMNS.values(),
+                city=F("kelurahan__kecamatan__city__code"),
             )
         }
         self.stored_candidates = {
             c["nik"]: c
             for c in Candidate.objects.filter(nik__in=niks).values(
-                "pk", "nik", "status", "kelurahan_id", *CANDIDATE_COLUMNS.values()
+                "pk",
+                "nik",
+                "status",
+                "kelurahan_id",
+                *CANDIDATE_COLUMNS.values(),
+                city=F("kelurahan__kecamatan__city__code"),
             )
         }
         # Families on open proposals: nik -> (proposal code, entry pk, role).
         self.open_entries: dict[str, tuple[str, int, str]] = {}
-        for nik, code, pk, role in ProposalCandidate.objects.filter(
+        self.open_elsewhere: set[str] = set()  # niks on an open proposal of another city
+        for nik, code, pk, role, city in ProposalCandidate.objects.filter(
             candidate__nik__in=niks, proposal__status__in=OPEN_STATUSES
-        ).values_list("candidate__nik", "proposal__code", "pk", "role"):
+        ).values_list("candidate__nik", "proposal__code", "pk", "role", "proposal__kelurahan__kecamatan__city__code"):
             self.open_entries[nik] = (code, pk, role)
+            if not self.scope.holds_city(city):
+                self.open_elsewhere.add(nik)
         self.stored_roles: dict[str, dict[str, str]] = defaultdict(dict)  # code -> role -> name
         for code, role, name, nik in ProposalCandidate.objects.filter(
             proposal__code__in=codes, role__in=OFFICER_ROLES
@@ -347,6 +368,11 @@ class UsulanSheet(Sheet):
                     )
             return plan
         stored = self.stored_proposals.get(code)
+        if stored is not None and not self.scope.holds_city(stored["city"]):
+            # Another city's proposal: never read nor changed. (Proposal codes are national,
+            # so a code taken elsewhere is refused; the answer names nothing of it.)
+            errors.setdefault("kode_usulan", _(MSG_CODE_NOT_HERE).format(code=code))
+            return None
         if stored is None:
             for column in PROPOSAL_REQUIRED:
                 if PROPOSAL_COLUMNS[column] not in given and column not in errors:
@@ -371,6 +397,9 @@ class UsulanSheet(Sheet):
 
     def _candidate_plan(self, number, nik, values, proposal, role, errors) -> _RowPlan | None:
         stored = self.stored_candidates.get(nik)
+        if (stored is not None and not self.scope.holds_city(stored["city"])) or nik in self.open_elsewhere:
+            errors["nik"] = _(MSG_NIK_REGISTERED_ELSEWHERE)  # a family of another city: nothing of it shown
+            return None
         plan = _RowPlan(row=number, nik=nik, values=values, proposal=proposal, role=role)
         if stored is not None:
             plan.candidate_pk = stored["pk"]

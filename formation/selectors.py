@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from finances.models import Grant, GrantSource
+from groups.areas import KUBE_CITY, area_of
 from groups.models import Kube, Membership
 
 from .eligibility import CandidateFacts, Check, EarlierAid, candidate_checks, group_checks
@@ -80,10 +81,14 @@ class ProposalReview:
 
 def _group_name_for(viewer):
     """The name of a person's other group as `viewer` may read it: a facilitator learns
-    that a family is in (or had aid from) another's group, never which one."""
-    if viewer is None or viewer.has_perm("groups.view_all_kube"):
-        return lambda name, facilitator_id: name
-    return lambda name, facilitator_id: name if facilitator_id == viewer.pk else _("KUBE lain")
+    that a family is in (or had aid from) another's group, never which one; the office
+    names only its own area's groups (another city's is "KUBE lain" too)."""
+    if viewer is None:
+        return lambda name, facilitator_id, city_code: name
+    if viewer.has_perm("groups.view_all_kube"):
+        area = area_of(viewer)
+        return lambda name, facilitator_id, city_code: name if area.holds_city(city_code) else _("KUBE lain")
+    return lambda name, facilitator_id, city_code: name if facilitator_id == viewer.pk else _("KUBE lain")
 
 
 def candidate_facts(
@@ -98,11 +103,11 @@ def candidate_facts(
     niks = [c.nik for c in candidates]
     group_name = _group_name_for(viewer)
     active = {
-        nik: group_name(name, facilitator_id)
-        for nik, name, facilitator_id in Membership.objects.active()
+        nik: group_name(name, facilitator_id, city_code)
+        for nik, name, facilitator_id, city_code in Membership.objects.active()
         .filter(person__nik__in=niks)
         .exclude(kube_id=exclude_kube_id)
-        .values_list("person__nik", "kube__name", "kube__facilitator_id")
+        .values_list("person__nik", "kube__name", "kube__facilitator_id", f"kube__{KUBE_CITY}__code")
     }
     sources = dict(GrantSource.choices)
     aid: dict[str, list[EarlierAid]] = defaultdict(list)
@@ -113,11 +118,18 @@ def candidate_facts(
             kube__memberships__person__nik__in=niks,
         )
         .exclude(kube_id=exclude_kube_id)
-        .values_list("kube__memberships__person__nik", "kube__name", "kube__facilitator_id", "source", "received_on")
+        .values_list(
+            "kube__memberships__person__nik",
+            "kube__name",
+            "kube__facilitator_id",
+            f"kube__{KUBE_CITY}__code",
+            "source",
+            "received_on",
+        )
     )
-    for nik, kube_name, facilitator_id, source, received_on in grants:
+    for nik, kube_name, facilitator_id, city_code, source, received_on in grants:
         aid[nik].append(
-            EarlierAid(group_name(kube_name, facilitator_id), str(sources.get(source, source)), received_on)
+            EarlierAid(group_name(kube_name, facilitator_id, city_code), str(sources.get(source, source)), received_on)
         )
     return {
         c.pk: CandidateFacts(

@@ -21,6 +21,7 @@ from finances.services import grant_create
 from groups.models import Initiative, Kube, KubeStatus, Role, work_area
 from groups.services import (
     MSG_NIK_REGISTERED_ELSEWHERE,
+    area_check,
     blanks_dropped,
     kube_create,
     membership_add,
@@ -153,20 +154,21 @@ def candidate_values_check(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _is_office(actor) -> bool:
-    """The office (and the system: imports, the demo) works with every family."""
+    """The office (and the system: imports, the demo) works with every family of its area."""
     return actor is None or actor.has_perm("formation.view_all_proposal")
 
 
 def work_area_check(*, actor, kelurahan) -> None:
-    """A facilitator records families and drafts proposals only in their work area."""
-    if kelurahan is None or _is_office(actor):
+    """A facilitator records families and drafts proposals only in their work area; the
+    office anywhere in its city (`work_area` is both)."""
+    if kelurahan is None or actor is None:
         return
     if not work_area(actor).filter(pk=kelurahan.pk).exists():
         raise ValidationError({"kelurahan": _(MSG_OUTSIDE_WORK_AREA)})
 
 
 def _reachable(actor, candidate: Candidate) -> bool:
-    return _is_office(actor) or Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists()
+    return actor is None or Candidate.objects.visible_to(actor).filter(pk=candidate.pk).exists()
 
 
 def candidate_nik_check(*, actor, nik: str, candidate: Candidate | None = None) -> None:
@@ -265,6 +267,7 @@ def proposal_create(*, actor, code: str = "", **values: Any) -> Proposal:
     if not _is_office(actor):
         values["facilitator"] = actor
     proposal_values_check(values)
+    area_check(actor=actor, values={"facilitator": values.get("facilitator")})
     work_area_check(actor=actor, kelurahan=values.get("kelurahan"))
     proposal = Proposal(**{k: v for k, v in values.items() if k in PROPOSAL_FIELDS})
     if not code:
@@ -294,6 +297,8 @@ def proposal_update(*, actor, proposal: Proposal, version: int | None = None, **
     proposal_values_check({f: getattr(proposal, f) for f in PROPOSAL_FIELDS} | values)
     if "kelurahan" in values and values["kelurahan"] != proposal.kelurahan:
         work_area_check(actor=actor, kelurahan=values["kelurahan"])
+    if values.get("facilitator") and values["facilitator"] != proposal.facilitator:
+        area_check(actor=actor, values={"facilitator": values["facilitator"]})
     changed = False
     for name, value in values.items():
         if name in PROPOSAL_FIELDS and getattr(proposal, name) != value:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from groups.areas import area_of
 from groups.models import Kelurahan, work_area
 from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
@@ -51,7 +52,7 @@ CANDIDATE_VALUE_FIELDS = services.CANDIDATE_FIELDS
 
 
 def _filtered_proposals(request):
-    form = ProposalFilterForm(request.GET or None)
+    form = ProposalFilterForm(request.GET or None, area=area_of(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
     return form, proposals_filtered(request.user, status=filters.get("status"), kelurahan=filters.get("kelurahan"))
 
@@ -109,6 +110,7 @@ class ProposalCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {
+            "area": area_of(self.request.user),
             "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
             "kelurahans": work_area(self.request.user),
         }
@@ -153,6 +155,7 @@ class ProposalUpdateView(ProposalScopedMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {
             "instance": Proposal.objects.get(pk=self.proposal.pk),
+            "area": area_of(self.request.user),
             "can_assign": self.request.user.has_perm("formation.view_all_proposal"),
             # A proposal drafted before work areas keeps its kelurahan.
             "kelurahans": work_area(self.request.user) | Kelurahan.objects.filter(pk=self.proposal.kelurahan_id),
@@ -358,7 +361,7 @@ class CandidateListView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visible = Candidate.objects.visible_to(self.request.user)
-        form = WaitingListForm(self.request.GET or None)
+        form = WaitingListForm(self.request.GET or None, kelurahans=work_area(self.request.user))
         kelurahan = form.cleaned_data["kelurahan"] if form.is_valid() else None
         context["form"] = form
         context["kelurahan"] = kelurahan

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kube_registry.masking import can_see_personal_data, present_personal
 
-from .models import FacilitatorArea, Kecamatan, Kelurahan, Kube, Membership, Person
+from .models import City, FacilitatorArea, Kecamatan, Kelurahan, Kube, Membership, Person, UserArea
 
 
 @admin.register(Kecamatan)
@@ -78,3 +80,29 @@ class FacilitatorAreaAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "province_code", "province_name")
+    search_fields = ("code", "name")
+
+
+class UserAreaInline(admin.StackedInline):
+    """Where the user works: a city (officers, facilitators), or a province or the country
+    (observers). Without one, the installation's city."""
+
+    model = UserArea
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class UserWithAreaAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, UserAreaInline]
+    list_display = (*UserAdmin.list_display, "area")
+    list_select_related = ("area__city",)

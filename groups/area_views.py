@@ -15,6 +15,7 @@ from django.views.generic import FormView, TemplateView
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
+from .areas import Area, area_of
 from .filters import facilitators
 from .models import FacilitatorArea, Kelurahan
 
@@ -22,10 +23,17 @@ from .models import FacilitatorArea, Kelurahan
 class FacilitatorAreaForm(forms.Form):
     kelurahans = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Kelurahan wilayah kerja"),
-        queryset=Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"),
+        queryset=Kelurahan.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, area: Area, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the office's own city: another city's kelurahan is neither offered nor accepted.
+        self.fields["kelurahans"].queryset = (
+            Kelurahan.objects.in_area(area).select_related("kecamatan").order_by("kecamatan__name", "name")
+        )
 
 
 class FacilitatorListView(RoleRequiredMixin, TemplateView):
@@ -36,7 +44,7 @@ class FacilitatorListView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         areas = FacilitatorArea.objects.select_related("kelurahan").order_by("kelurahan__name")
-        rows = facilitators().annotate(kube_count=Count("facilitated_kubes", distinct=True))
+        rows = facilitators(area_of(self.request.user)).annotate(kube_count=Count("facilitated_kubes", distinct=True))
         rows = rows.prefetch_related(Prefetch("work_areas", queryset=areas))
         return super().get_context_data(**kwargs) | {"facilitators": list(rows)}
 
@@ -47,10 +55,14 @@ class FacilitatorAreaView(RoleRequiredMixin, FormView):
     permission_required = "groups.change_facilitatorarea"
     form_class = FacilitatorAreaForm
     template_name = "groups/facilitator_area.html"
+    scope = ("facilitator",)  # another city's facilitator is 404, before the permission
 
     @cached_property
     def facilitator(self):
-        return get_object_or_404(facilitators(), pk=self.kwargs["user_pk"])
+        return get_object_or_404(facilitators(area_of(self.request.user)), pk=self.kwargs["user_pk"])
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"area": area_of(self.request.user)}
 
     def get_initial(self):
         return {"kelurahans": list(Kelurahan.objects.filter(facilitator_areas__facilitator=self.facilitator))}

@@ -35,12 +35,13 @@ class Area:
     name: str = ""  # what the pages' titles call it: "Kota Bontang", "Provinsi Kalimantan Timur"
 
     def q(self, city_path: str) -> Q:
-        """The filter "in this area" for a model whose City is at `city_path`."""
+        """The filter "in this area" for a model whose City is at `city_path` ("" for City itself)."""
+        prefix = f"{city_path}__" if city_path else ""
         if self.level == AreaLevel.NASIONAL:
             return Q()
         if self.level == AreaLevel.PROVINSI:
-            return Q(**{f"{city_path}__province_code": self.code})
-        return Q(**{f"{city_path}__code": self.code})
+            return Q(**{f"{prefix}province_code": self.code})
+        return Q(**{f"{prefix}code": self.code})
 
     def holds_city(self, city_code: str) -> bool:
         if self.level == AreaLevel.NASIONAL:
@@ -75,3 +76,33 @@ def area_of(user) -> Area:
         row = None
     user._area_cache = row.as_area() if row is not None else home_area()
     return user._area_cache
+
+
+def users_q(area: Area, prefix: str = "") -> Q:
+    """The filter on users "works in `area`": their UserArea, or none and the installation's
+    city. `prefix`: the path to the user from the filtered model ("user__")."""
+    if area.level == AreaLevel.NASIONAL:
+        return Q()
+    home = home_area()
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    if area.level == AreaLevel.PROVINSI:
+        in_area = q(area__city__province_code=area.code) | q(
+            area__level=AreaLevel.PROVINSI, area__province_code=area.code
+        )
+        return in_area | q(area__isnull=True) if home.code[:2] == area.code else in_area
+    in_area = q(area__city__code=area.code)
+    return in_area | q(area__isnull=True) if area.code == home.code else in_area
+
+
+def city_of(user):
+    """The City row a user of one city works in (None for a province's or the country's
+    readers, who write nothing): what their new partners, trainings and uploads belong to."""
+    from .models import City  # the models import this module
+
+    area = area_of(user)
+    if not area.is_city or area is NOWHERE:
+        return None
+    return City.objects.filter(code=area.code).first()

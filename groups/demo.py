@@ -456,7 +456,6 @@ def build_groups(
     """`count` synthetic groups over every kelurahan, founded 2012 to the reference date."""
     if not count:
         return []
-    city = city_code_digits()
     used_names = {"KUBE Mekar Sari"}
     last_founded = min(REFERENCE_DATE, today)
     groups = []
@@ -496,14 +495,14 @@ def build_groups(
         build_members(rng, ids, group, business, end=min(end, last_founded))
         groups.append(group)
 
-    # Registration numbers run per founding year in founding order (contract 4).
+    # Registration numbers run per city (the kelurahan's) and founding year, in founding order (contract 4).
     groups.sort(key=lambda g: (g.kube.founded_on, g.kube.name))
-    sequences: dict[int, int] = {}
+    sequences: dict[tuple[str, int], int] = {}
     for group in groups:
-        year = group.kube.founded_on.year
+        city, year = city_code_digits(group.kube.kelurahan), group.kube.founded_on.year
         while True:
-            sequences[year] = sequences.get(year, 0) + 1
-            number = f"{city}-{year}-{sequences[year]:03d}"
+            sequences[city, year] = sequences.get((city, year), 0) + 1
+            number = f"{city}-{year}-{sequences[city, year]:03d}"
             if number not in taken_numbers:
                 break
         taken_numbers.add(number)

@@ -11,42 +11,45 @@ from django.utils.translation import gettext_lazy as _
 
 from kube_registry.roles import ROLE_FACILITATOR
 
-from .areas import KELURAHAN_CITY, AreaLevel, area_of, home_area
+from .areas import Area, AreaLevel, area_of, home_area, users_q
 from .models import BusinessField, City, Kecamatan, Kelurahan, Kube, KubeStatus
 from .selectors import kube_search
 
-KECAMATAN_CITY = "city"
+
+def facilitators(area: Area):
+    """The facilitators who work in `area`: the choices of every facilitator field."""
+    return get_user_model().objects.filter(users_q(area), groups__name=ROLE_FACILITATOR).order_by("username")
 
 
-def place_choices(user, data, kecamatans, kelurahans, people) -> tuple:
-    """The kecamatan, kelurahan and facilitators (querysets, narrowed) a filter offers `user` (issue 19).
+def wide_area_choices(area: Area, data, kecamatans, kelurahans, people) -> tuple:
+    """For a province's or the country's readers: the kecamatan, kelurahan and facilitators of the
+    city they chose (`kota`, or the chosen `kecamatan`'s city), none before (issue 19, part 3).
 
-    A city's users choose among its kecamatan, kelurahan and facilitators. A province's
-    or the country's readers choose a kecamatan first: the kelurahan and facilitators
-    offered are then that kecamatan's and its city's (every one of a country would be
-    tens of thousands of options on every page). `data`: the filter's query (its `kecamatan`).
+    Every one of a country's would be thousands of options on every page (Indonesia has some
+    7,000 kecamatan and 83,000 kelurahan): at 2,000 kelurahan and 5,000 facilitators they were
+    most of the national list's and dashboard's time. `data`: the filter's query.
     """
-    area = area_of(user)
-    kecamatans = kecamatans.filter(area.q(KECAMATAN_CITY))
-    kelurahans = kelurahans.filter(area.q(KELURAHAN_CITY))
-    if area.is_city:
-        return kecamatans, kelurahans, people.filter(_users_in_city(area.code))
-    kecamatan = str(data.get("kecamatan", "")) if data else ""
-    chosen = Kecamatan.objects.filter(area.q(KECAMATAN_CITY), pk=int(kecamatan) if kecamatan.isdigit() else 0)
-    cities = City.objects.filter(kecamatans__in=chosen)
-    return kecamatans, kelurahans.filter(kecamatan__in=chosen), people.filter(area__city__in=cities)
 
+    def chosen(name: str) -> int:
+        value = str(data.get(name, "")) if data else ""
+        return int(value) if value.isdigit() else 0
 
-def facilitators():
-    return get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).order_by("username")
-
-
-def _users_in_city(code: str) -> Q:
-    """Users working in the city `code`: theirs by their area, or the installation's for those without one."""
-    in_city = Q(area__level=AreaLevel.KOTA, area__city__code=code)
-    if code == home_area().code:
-        in_city |= Q(area__isnull=True)
-    return in_city
+    kota, kecamatan = chosen("kota"), chosen("kecamatan")
+    cities = (
+        list(City.objects.in_area(area).filter(Q(pk=kota) | Q(kecamatans__pk=kecamatan)).distinct())
+        if kota or kecamatan
+        else []
+    )
+    if not cities:
+        return kecamatans.none(), kelurahans.none(), people.none()
+    in_cities = Q()
+    for city in cities:
+        in_cities |= users_q(Area(AreaLevel.KOTA, city.code, city.name))
+    return (
+        kecamatans.filter(city__in=cities),
+        kelurahans.filter(kecamatan__city__in=cities),
+        people.filter(in_cities),
+    )
 
 
 class FacilitatorChoiceField(django_filters.fields.ModelChoiceField):
@@ -114,13 +117,16 @@ class KubeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Cari"), method="search", help_text=_("Nama atau nomor registrasi. NIK anggota: lewat Cari NIK.")
     )
-    kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+    kota = django_filters.ModelChoiceFilter(
+        label=_("Kota"), field_name="kelurahan__kecamatan__city", queryset=City.objects.none()
     )
-    kelurahan = django_filters.ModelChoiceFilter(label=_("Kelurahan"), queryset=Kelurahan.objects.all())
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.none()
+    )
+    kelurahan = django_filters.ModelChoiceFilter(label=_("Kelurahan"), queryset=Kelurahan.objects.none())
     business_field = django_filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
-    facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=facilitators())
+    facilitator = FacilitatorFilter(label=_("Pendamping"), queryset=get_user_model().objects.none())
     o = ordering_filter()
 
     class Meta:
@@ -129,24 +135,26 @@ class KubeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["facilitator"].queryset = facilitators()
-        if user is not None:
-            self._scope_choices(user)
+        # Every choice is of the user's area: another city's regions and people are not offered.
+        area = area_of(user) if user is not None else home_area()
+        self.filters["kecamatan"].queryset = Kecamatan.objects.in_area(area)
+        self.filters["kelurahan"].queryset = Kelurahan.objects.in_area(area)
+        self.filters["facilitator"].queryset = facilitators(area)
+        if area.is_city:
+            del self.filters["kota"]
+        else:
+            self.filters["kota"].queryset = City.objects.in_area(area).order_by("name")
+            for name, queryset in zip(
+                ("kecamatan", "kelurahan", "facilitator"),
+                wide_area_choices(
+                    area, self.data, *(self.filters[n].queryset for n in ("kecamatan", "kelurahan", "facilitator"))
+                ),
+                strict=True,
+            ):
+                self.filters[name].queryset = queryset
         # A facilitator's list holds only their own groups: the filter would be noise.
         if user is not None and not user.has_perm("groups.view_all_kube"):
             del self.filters["facilitator"]
-
-    def _scope_choices(self, user) -> None:
-        kecamatans, kelurahans, people = place_choices(
-            user,
-            self.data,
-            self.filters["kecamatan"].queryset,
-            self.filters["kelurahan"].queryset,
-            self.filters["facilitator"].queryset,
-        )
-        self.filters["kecamatan"].queryset = kecamatans
-        self.filters["kelurahan"].queryset = kelurahans
-        self.filters["facilitator"].queryset = people
 
     def search(self, queryset, name, value):
         return kube_search(queryset, value)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .areas import Area
 from .filters import facilitators
 from .models import Kelurahan, Kube, LeaveReason, Role, Sex
 from .services import KUBE_FIELDS, kube_fields_check
@@ -27,9 +28,8 @@ class KelurahanField(forms.ModelChoiceField):
     """Each kelurahan labelled with its kecamatan, so the choice says where it lies."""
 
     def __init__(self, **kwargs):
-        super().__init__(
-            queryset=Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"), **kwargs
-        )
+        # The form narrows it to the user's area.
+        super().__init__(queryset=Kelurahan.objects.none(), **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.name} — {obj.kecamatan.name}"
@@ -50,9 +50,13 @@ class KubeForm(forms.ModelForm):
             "plan": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, can_assign: bool = True, **kwargs):
+    def __init__(self, *args, area: Area, can_assign: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facilitator"].queryset = facilitators()
+        # Only the user's city's kelurahan and facilitators are offered (or accepted).
+        self.fields["kelurahan"].queryset = (
+            Kelurahan.objects.in_area(area).select_related("kecamatan").order_by("kecamatan__name", "name")
+        )
+        self.fields["facilitator"].queryset = facilitators(area)
         if not can_assign:
             # Assignment and status are the office's decisions, not the facilitator's.
             del self.fields["facilitator"]

@@ -18,6 +18,11 @@ from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
 from .regions import province_name
 
 
+class CityQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "CityQuerySet":
+        return self.filter(area.q(""))
+
+
 class City(models.Model):
     """A kota or kabupaten: the unit one Dinas Sosial keeps its register for (issue 19).
 
@@ -29,6 +34,8 @@ class City(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     province_code = models.CharField(_("kode provinsi"), max_length=2, db_index=True)
     province_name = models.CharField(_("provinsi"), max_length=100)
+
+    objects = CityQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -43,10 +50,17 @@ class City(models.Model):
         return self.code.replace(".", "")
 
 
+class KecamatanQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "KecamatanQuerySet":
+        return self.filter(area.q("city"))
+
+
 class Kecamatan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="kecamatans", verbose_name=_("kota"))
+
+    objects = KecamatanQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -57,12 +71,19 @@ class Kecamatan(models.Model):
         return self.name
 
 
+class KelurahanQuerySet(models.QuerySet):
+    def in_area(self, area: Area) -> "KelurahanQuerySet":
+        return self.filter(area.q(KELURAHAN_CITY))
+
+
 class Kelurahan(models.Model):
     code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
     name = models.CharField(_("nama"), max_length=100)
     kecamatan = models.ForeignKey(
         Kecamatan, on_delete=models.PROTECT, related_name="kelurahans", verbose_name=_("kecamatan")
     )
+
+    objects = KelurahanQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -398,7 +419,7 @@ def work_area(user) -> models.QuerySet:
     """
     if not user.is_authenticated:
         return Kelurahan.objects.none()
-    in_area = Kelurahan.objects.filter(area_of(user).q(KELURAHAN_CITY))
+    in_area = Kelurahan.objects.in_area(area_of(user))
     if user.has_perm("groups.view_all_kube"):
         return in_area
     if not is_facilitator(user):

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -38,6 +39,7 @@ from kube_registry.importing import (
 from kube_registry.nik import IdNumberError, nik_disagreements, normalize_id_number, parse_kk, parse_nik
 from kube_registry.roles import ROLE_FACILITATOR
 
+from .areas import KELURAHAN_CITY, KUBE_CITY, NOWHERE, Area, area_of, users_q
 from .models import (
     OFFICER_ROLES,
     AreaType,
@@ -61,7 +63,7 @@ from .rules import (
     membership_date_problems,
     role_taken_message,
 )
-from .services import city_code_digits, kube_fields_check
+from .services import MSG_NIK_REGISTERED_ELSEWHERE, city_code_digits, kube_fields_check
 
 MSG_KECAMATAN_UNKNOWN = gettext_noop("Kecamatan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
 MSG_KELURAHAN_UNKNOWN = gettext_noop("Kelurahan “{value}” tidak dikenal (tulis nama atau kode Kemendagri).")
@@ -79,6 +81,10 @@ MSG_ACTIVE_TWICE_IN_FILE = gettext_noop(
     "Isi tanggal_keluar untuk salah satunya."
 )
 MSG_ROLE_TAKEN_IN_FILE = gettext_noop("KUBE ini sudah memiliki {role} aktif: {name} (baris {row}).")
+MSG_NUMBER_NOT_HERE = gettext_noop(
+    "Nomor registrasi {number} tidak dapat dipakai untuk KUBE baru di kelurahan ini (nomor baru berawalan "
+    "{digits}-); kosongkan agar dibuat otomatis."
+)
 MSG_ID_AS_NUMBER = gettext_noop(
     "Nomor ini tersimpan sebagai angka, dan Excel hanya menyimpan 15 digit: periksa digit terakhirnya "
     "dan format kolomnya sebagai teks."
@@ -88,6 +94,60 @@ BLOCK = 2_000  # rows per lookup block and per bulk write
 
 # Shared between the two sheets of one run: no_registrasi -> KubeRef.
 STATE_KUBES = "groups.kubes"
+STATE_SCOPE = "groups.scope"
+
+
+@dataclass(frozen=True)
+class ImportScope:
+    """What one run may read and write (issue 19): the actor's area, as strictly as a
+    facilitator is held to their groups.
+
+    A user's import sees only the groups `Kube.objects.visible_to` gives them, the
+    regions and facilitators of their area, and persons through memberships there:
+    a region code, group number or NIK of another city is answered exactly as one
+    that does not exist, or with the neutral "registered elsewhere". A province's or
+    the country's readers write nothing (their import finds no region and no group).
+    The system (`import_registry`, no actor) works everywhere.
+    """
+
+    actor: Any = None
+    area: Area | None = None  # None: everywhere
+
+    @property
+    def is_everywhere(self) -> bool:
+        return self.area is None
+
+    def kubes(self):
+        if self.actor is None:
+            return Kube.objects.all()
+        return Kube.objects.visible_to(self.actor).in_area(self.area)
+
+    def kecamatans(self):
+        return Kecamatan.objects.all() if self.area is None else Kecamatan.objects.filter(self.area.q("city"))
+
+    def kelurahans(self):
+        return Kelurahan.objects.all() if self.area is None else Kelurahan.objects.filter(self.area.q(KELURAHAN_CITY))
+
+    def users(self):
+        users = get_user_model().objects.all()
+        return users if self.area is None else users.filter(users_q(self.area))
+
+    def holds_city(self, city_code: str) -> bool:
+        return self.area is None or self.area.holds_city(city_code)
+
+
+def import_scope(ctx: ImportContext) -> ImportScope:
+    """The run's scope, worked out once and shared by every sheet."""
+    scope = ctx.state.get(STATE_SCOPE)
+    if scope is None:
+        if ctx.actor is None:
+            scope = ImportScope()
+        else:
+            area = area_of(ctx.actor)
+            # Only a user of one city writes: a province's or the country's readers reach nothing.
+            scope = ImportScope(ctx.actor, area if area.is_city else NOWHERE)
+        ctx.state[STATE_SCOPE] = scope
+    return scope
 
 
 @dataclass
@@ -108,8 +168,10 @@ def _kube_refs(ctx: ImportContext) -> dict[str, KubeRef]:
 def _load_kube_refs(ctx: ImportContext, numbers: set[str]) -> None:
     refs = _kube_refs(ctx)
     missing = [number for number in numbers if number not in refs]
+    kubes = import_scope(ctx).kubes()
     for block in chunked(missing, BLOCK):
-        for pk, number, name, founded_on in Kube.objects.filter(no_registrasi__in=block).values_list(
+        # Another city's group is not there for this run: "unknown", as any number is.
+        for pk, number, name, founded_on in kubes.filter(no_registrasi__in=block).values_list(
             "pk", "no_registrasi", "name", "founded_on"
         ):
             refs[number] = KubeRef(number, pk, name, founded_on)
@@ -156,19 +218,23 @@ def _code_key(text: str) -> str | None:
 
 
 class _Regions:
-    """All kecamatan and kelurahan, read once: by code or by name (within a kecamatan)."""
+    """The kecamatan and kelurahan of the run's area, read once: by code or by name
+    (within a kecamatan). Another city's are unknown here, with the same message."""
 
-    def __init__(self):
+    def __init__(self, scope: ImportScope | None = None):
+        scope = scope or ImportScope()
         self.kecamatan_by_code: dict[str, Kecamatan] = {}
         self.kecamatan_by_name: dict[str, list[Kecamatan]] = defaultdict(list)
         self.kelurahan_by_code: dict[str, Kelurahan] = {}
         self.kelurahan_by_name: dict[str, list[Kelurahan]] = defaultdict(list)
-        for kecamatan in Kecamatan.objects.all():
+        for kecamatan in scope.kecamatans():
             self.kecamatan_by_code[_code_key(kecamatan.code)] = kecamatan
             self.kecamatan_by_name[_region_key(kecamatan.name)].append(kecamatan)
-        for kelurahan in Kelurahan.objects.all():
+        self.city_digits: dict[int, str] = {}  # kelurahan pk -> its city's digits (registration numbers)
+        for kelurahan in scope.kelurahans():
             self.kelurahan_by_code[_code_key(kelurahan.code)] = kelurahan
             self.kelurahan_by_name[_region_key(kelurahan.name)].append(kelurahan)
+            self.city_digits[kelurahan.pk] = city_code_digits(kelurahan)
         self.kecamatan_names = {k.pk: k.name for k in self.kecamatan_by_code.values()}
 
     def resolve(self, kecamatan_text: str, kelurahan_text: str) -> tuple[Kelurahan | None, dict[str, str]]:
@@ -196,9 +262,9 @@ class _Regions:
         return inside[0], {}
 
 
-def _facilitators() -> dict[str, int]:
-    """username (any case) -> user id, for users in the pendamping role."""
-    users = get_user_model().objects.filter(groups__name=ROLE_FACILITATOR).values_list("pk", "username")
+def _facilitators(scope: ImportScope | None = None) -> dict[str, int]:
+    """username (any case) -> user id, for users in the pendamping role of the run's area."""
+    users = (scope or ImportScope()).users().filter(groups__name=ROLE_FACILITATOR).values_list("pk", "username")
     found: dict[str, int] = {}
     for pk, username in users:
         found.setdefault(username.lower(), pk)
@@ -284,8 +350,10 @@ class KelompokSheet(Sheet):
 
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         self.plans: list[_KubePlan] = []
-        self.regions = _Regions()
-        self.facilitators = _facilitators()
+        self.scope = import_scope(ctx)
+        self.regions = _Regions(self.scope)
+        self.facilitators = _facilitators(self.scope)
+        self.taken_elsewhere: set[str] = set()
         refs = _kube_refs(ctx)
         self.numbers_in_file: dict[str, int] = {}
         self.natural_keys_in_file: dict[tuple, int] = {}
@@ -313,11 +381,17 @@ class KelompokSheet(Sheet):
                 names.add(_key_text(row.get("nama_kube")).lower())
         fields = ("pk", "no_registrasi", *KUBE_COMPARED)
         stored: dict[Any, dict] = {}
+        kubes = self.scope.kubes()
         if numbers:
-            for values in Kube.objects.filter(no_registrasi__in=numbers).values(*fields):
+            for values in kubes.filter(no_registrasi__in=numbers).values(*fields):
                 stored[values["no_registrasi"]] = values
+            if not self.scope.is_everywhere:
+                # Numbers out of sight: a new group may not take them (see _plan_row), and
+                # the row is refused in the same words as a number of the wrong city.
+                anywhere = Kube.objects.filter(no_registrasi__in=numbers).values_list("no_registrasi", flat=True)
+                self.taken_elsewhere |= set(anywhere) - stored.keys()
         if names:
-            candidates = Kube.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=names)
+            candidates = kubes.annotate(lower_name=Lower("name")).filter(lower_name__in=names)
             for values in candidates.values(*fields):
                 stored[(values["name"].lower(), values["kelurahan_id"], values["founded_on"])] = values
         return stored
@@ -332,6 +406,7 @@ class KelompokSheet(Sheet):
             else:
                 self.numbers_in_file[no_registrasi] = number
         given = {KUBE_COLUMNS[c]: v for c, v in values.items() if c in KUBE_COLUMNS and v not in ("", None)}
+        kelurahan = None
         if "kecamatan" not in errors and "kelurahan" not in errors:
             kelurahan, region_errors = self.regions.resolve(values["kecamatan"], values["kelurahan"])
             errors.update(region_errors)
@@ -356,6 +431,12 @@ class KelompokSheet(Sheet):
                 errors.setdefault("nama_kube", _(MSG_KUBE_TWICE).format(row=first))
             else:
                 self.natural_keys_in_file[natural_key] = number
+        if no_registrasi and current is None and kelurahan is not None and not self.scope.is_everywhere:
+            # A user's new group carries its city's number and no number taken out of
+            # sight: one answer for both, so a number never tells it exists elsewhere.
+            digits = city_code_digits(kelurahan)
+            if not no_registrasi.startswith(f"{digits}-") or no_registrasi in self.taken_elsewhere:
+                errors.setdefault("no_registrasi", _(MSG_NUMBER_NOT_HERE).format(number=no_registrasi, digits=digits))
         merged = ({f: current[f] for f in KUBE_COMPARED} if current else {}) | given
         try:
             kube_fields_check(merged)
@@ -385,26 +466,28 @@ class KelompokSheet(Sheet):
         self.plans.append(plan)
 
     def _number_new_groups(self, refs: dict[str, KubeRef]) -> None:
-        """`6474-<year founded>-<seq>`, continuing after stored numbers and those in the file."""
+        """`<city>-<year founded>-<seq>` by each row's kelurahan's city (6474 Bontang, 6472
+        Samarinda), continuing after stored numbers and those in the file."""
         waiting = [plan for plan in self.plans if plan.generate_number]
         if not waiting:
             return
-        city = city_code_digits()
-        # Serialise numbering per city as kube_create does; the unique constraint is the last line.
-        taken = list(
-            Kube.objects.select_for_update()
-            .filter(no_registrasi__startswith=f"{city}-")
-            .values_list("no_registrasi", flat=True)
-        )
-        highest: dict[str, int] = defaultdict(int)
-        for number in [*taken, *self.numbers_in_file]:
-            parts = number.split("-")
-            if len(parts) == 3 and parts[0] == city and parts[2].isdigit():
-                highest[parts[1]] = max(highest[parts[1]], int(parts[2]))
+        city_of_row = {id(plan): self.regions.city_digits[plan.values["kelurahan_id"]] for plan in waiting}
+        highest: dict[tuple[str, str], int] = defaultdict(int)
+        for city in sorted(set(city_of_row.values())):
+            # Serialise numbering per city as kube_create does; the unique constraint is the last line.
+            taken = list(
+                Kube.objects.select_for_update()
+                .filter(no_registrasi__startswith=f"{city}-")
+                .values_list("no_registrasi", flat=True)
+            )
+            for number in [*taken, *self.numbers_in_file]:
+                parts = number.split("-")
+                if len(parts) == 3 and parts[0] == city and parts[2].isdigit():
+                    highest[city, parts[1]] = max(highest[city, parts[1]], int(parts[2]))
         for plan in waiting:
-            year = str(plan.values["founded_on"].year)
-            highest[year] += 1
-            plan.ref.no_registrasi = f"{city}-{year}-{highest[year]:03d}"
+            city, year = city_of_row[id(plan)], str(plan.values["founded_on"].year)
+            highest[city, year] += 1
+            plan.ref.no_registrasi = f"{city}-{year}-{highest[city, year]:03d}"
             refs[plan.ref.no_registrasi] = plan.ref
 
     def write(self, ctx: ImportContext) -> None:
@@ -567,6 +650,7 @@ class AnggotaSheet(Sheet):
         self.stored_officers: dict[int, list[dict]] = {}
         self.looked_up: set[str] = set()
         self.claimed: dict[int, int] = {}  # stored membership pk -> row
+        self.scope = import_scope(ctx)
         refs = _kube_refs(ctx)
         done = 0
         for block in chunked(rows, BLOCK):
@@ -595,7 +679,7 @@ class AnggotaSheet(Sheet):
         person_pks = [values["pk"] for values in stored.values()]
         if person_pks:
             memberships = Membership.objects.filter(person_id__in=person_pks).values(
-                "pk", "person_id", "kube_id", *MEMBERSHIP_FIELDS, "kube__name"
+                "pk", "person_id", "kube_id", *MEMBERSHIP_FIELDS, "kube__name", city=F(f"kube__{KUBE_CITY}__code")
             )
             for values in memberships:
                 self.stored_memberships[values["person_id"]].append(values)
@@ -632,6 +716,9 @@ class AnggotaSheet(Sheet):
         kube = kube_ref_for_row(values, refs, ctx, errors)
 
         person = None
+        if info is not None and not errors and not self._in_reach(stored_persons.get(info.nik)):
+            # A person known only in another city: their data is neither shown nor written.
+            errors["nik"] = _(MSG_NIK_REGISTERED_ELSEWHERE)
         if info is not None and not errors:
             person = self.persons.get(info.nik)
             if person is None:
@@ -683,6 +770,15 @@ class AnggotaSheet(Sheet):
             return
         self.plans.append(plan)
 
+    def _in_reach(self, stored_person: dict | None) -> bool:
+        """A stored person this run may write: new, member nowhere, or member (now or once)
+        of a group in the run's area. One whose memberships all lie in other cities is
+        refused with the neutral message: a person row is national, their data is not."""
+        if stored_person is None or self.scope.is_everywhere:
+            return True
+        memberships = self.stored_memberships.get(stored_person["pk"], [])
+        return not memberships or any(self.scope.holds_city(m["city"]) for m in memberships)
+
     def _plan_membership(
         self, number: int, values: dict, person: _PersonPlan, kube: KubeRef, errors: dict, ctx: ImportContext
     ) -> _MembershipPlan | None:
@@ -733,7 +829,12 @@ class AnggotaSheet(Sheet):
             first = None
             if stored_active:
                 holder = stored_active[0]
-                message = active_elsewhere_message(name=person.final()["name"], nik=nik, kube_name=holder["kube__name"])
+                if self.scope.holds_city(holder["city"]):
+                    message = active_elsewhere_message(
+                        name=person.final()["name"], nik=nik, kube_name=holder["kube__name"]
+                    )
+                else:  # active in another city: one active group per person nationwide, said neutrally
+                    message = _(MSG_NIK_REGISTERED_ELSEWHERE)
                 for plan in active:
                     self._fail(ctx, plan, "nik", message)
                 continue

@@ -27,7 +27,7 @@ _PERSONAL_FIELDS = frozenset({"nik", "kk", "phone", "birth_on"})
 
 def kube_queryset(user) -> QuerySet[Kube]:
     """The groups `user` may see, with what lists and profiles show."""
-    return Kube.objects.visible_to(user).with_member_count().select_related("kelurahan__kecamatan", "facilitator")
+    return Kube.objects.visible_to(user).with_member_count().select_related("kelurahan__kecamatan__city", "facilitator")
 
 
 def kube_search(queryset: QuerySet[Kube], text: str) -> QuerySet[Kube]:
@@ -167,7 +167,10 @@ def kube_history(kube: Kube, *, can_see_personal_data: bool, limit: int = 100) -
         if r.history_id in shown_person_records or r.id not in person_names:
             person_names[r.id] = r.name
     lookups = {
-        "kelurahan": dict(Kelurahan.objects.values_list("pk", "name")),
+        # Only the kelurahan the group's records name (a national register holds ~80,000).
+        "kelurahan": dict(
+            Kelurahan.objects.filter(pk__in={r.kelurahan_id for r in kube_records}).values_list("pk", "name")
+        ),
         "facilitator": users,
         "person": person_names,
         "kube": {kube.pk: kube.name},

@@ -9,8 +9,10 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_noop
 from kube_registry.nik import IdNumberError, parse_kk, parse_nik
 from kube_registry.versioning import version_bump, version_check
 
+from .areas import KUBE_CITY, area_of, users_q
 from .models import FacilitatorArea, ImportUpload, Kelurahan, Kube, Membership, Person, Role
 from .rules import (  # noqa: F401  (the messages are the services' too: forms and tests name them here)
     MSG_ACTIVE_ELSEWHERE,
@@ -37,6 +40,7 @@ from .rules import (  # noqa: F401  (the messages are the services' too: forms a
 # both answer with it; the office sees the full conflict instead.
 MSG_NIK_REGISTERED_ELSEWHERE = gettext_noop("NIK ini sudah terdaftar; hubungi petugas Dinas Sosial.")
 MSG_NIK_TAKEN = gettext_noop("NIK ini sudah terdaftar untuk orang lain.")
+MSG_OUTSIDE_AREA = gettext_noop("Pilihan ini tidak ada di wilayah Anda.")
 MSG_UPLOAD_PURGED = gettext_noop("Berkas sudah dihapus; unggah lagi.")
 MSG_ALREADY_LEFT = gettext_noop("Anggota ini sudah tercatat keluar.")
 MSG_FI_DATE_REQUIRED = gettext_noop("Isi tanggal pembentukan LKM/koperasi.")
@@ -71,17 +75,49 @@ def blanks_dropped(values: dict[str, Any], fields: tuple[str, ...] = KEPT_WHEN_B
 
 
 def sees_every_person(actor) -> bool:
-    """The office (and the system: imports, the demo) may be told whose a NIK is."""
-    return actor is None or actor.has_perm("groups.view_all_kube")
+    """Only the system (the import command, the demo) may be told whose any NIK is.
+
+    The office is told about the persons of its own area (`may_be_told_about`): an
+    officer of Samarinda learns nothing of a Bontang member (issue 19).
+    """
+    return actor is None
+
+
+def may_be_told_about(actor, person: Person) -> bool:
+    """Whether `actor` may be told who `person` is: the system always; the office when
+    the person is or was a member in its area, or a member nowhere; a facilitator never
+    (they get the neutral message)."""
+    if sees_every_person(actor):
+        return True
+    return actor.has_perm("groups.view_all_kube") and _in_area_or_nowhere(actor, person)
+
+
+def _in_area_or_nowhere(actor, person: Person) -> bool:
+    """The person has no membership, or one (now or once) in a group of `actor`'s area. One query."""
+    counts = Membership.objects.filter(person=person).aggregate(
+        total=Count("pk"), here=Count("pk", filter=area_of(actor).q(f"kube__{KUBE_CITY}"))
+    )
+    return not counts["total"] or bool(counts["here"])
 
 
 def nik_reachable_check(*, actor, nik: str) -> None:
     """Refuse, with the neutral message, a NIK that belongs to an active member of a
-    group `actor` may not see: a facilitator's write never reaches that person."""
+    group `actor` may not see: a facilitator's write never reaches that person, nor an
+    office's a member of another city. One active group per person still holds
+    nationwide: the refusal only does not say where."""
     if sees_every_person(actor):
         return
     elsewhere = Membership.objects.active().filter(person__nik=nik).exclude(kube__in=Kube.objects.visible_to(actor))
     if elsewhere.exists():
+        raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
+
+
+def person_reachable_check(*, actor, person: Person) -> None:
+    """Refuse, with the neutral message, a write to a known person whose memberships
+    all lie in other cities: the person row is national (one NIK, one row), but their
+    data is their city's to change and to show. A person who is a member nowhere may
+    be written by whoever knows their NIK, as before."""
+    if not sees_every_person(actor) and not _in_area_or_nowhere(actor, person):
         raise ValidationError({"nik": _(MSG_NIK_REGISTERED_ELSEWHERE)})
 
 
@@ -116,9 +152,28 @@ def kube_fields_check(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+def area_check(*, actor, values: dict[str, Any]) -> None:
+    """A group's (or proposal's) kelurahan and facilitator are of `actor`'s area: a form
+    offers nothing else, and an import or a forged post gets the same neutral refusal."""
+    if actor is None:  # the system: the demo, migrations
+        return
+    area = area_of(actor)
+    errors = {}
+    kelurahan = values.get("kelurahan")
+    if kelurahan is not None and not area.holds_city(kelurahan.code[:5]):
+        errors["kelurahan"] = _(MSG_OUTSIDE_AREA)
+    facilitator = values.get("facilitator")
+    users = get_user_model().objects
+    if facilitator is not None and not users.filter(users_q(area), pk=facilitator.pk).exists():
+        errors["facilitator"] = _(MSG_OUTSIDE_AREA)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def kube_create(*, actor, no_registrasi: str = "", **values: Any) -> Kube:
     kube_fields_check(values)
+    area_check(actor=actor, values=values)
     kube = Kube(**{k: v for k, v in values.items() if k in KUBE_FIELDS})
     if not no_registrasi:
         # Serialise numbering per city-year; the unique constraint is the last line.
@@ -138,6 +193,7 @@ def kube_update(*, actor, kube: Kube, version: int | None = None, **values: Any)
     version_check(kube, version, actor=actor)
     merged = {field: getattr(kube, field) for field in KUBE_FIELDS} | values
     kube_fields_check(merged)
+    area_check(actor=actor, values={k: v for k, v in values.items() if v != getattr(kube, k, None)})
     changed = False
     for field, value in values.items():
         if field in KUBE_FIELDS and getattr(kube, field) != value:
@@ -226,6 +282,8 @@ def membership_add(
             raise ValidationError(
                 {"nik": active_elsewhere_message(name=person.name, nik=checked["nik"], kube_name=current.kube.name)}
             )
+        # Known only in another city: neither their data shown nor overwritten.
+        person_reachable_check(actor=actor, person=person)
         # A known person active nowhere (a former member rejoining) may be added by
         # whoever knows their NIK; the reply shows only what was typed (the view words it).
     _check_role_free(kube=kube, role=role)
@@ -293,8 +351,13 @@ def person_update(*, actor, person: Person, version: int | None = None, **values
     merged = {field: getattr(person, field) for field in ("nik", *PERSON_FIELDS)} | values
     checked = person_check(nik=merged["nik"], sex=merged["sex"], birth_on=merged["birth_on"], kk=merged["kk"])
     values |= {"nik": checked["nik"], "birth_on": checked["birth_on"], "kk": checked.get("kk", "")}
-    if values["nik"] != person.nik and Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).exists():
-        raise ValidationError({"nik": _(MSG_NIK_TAKEN if sees_every_person(actor) else MSG_NIK_REGISTERED_ELSEWHERE)})
+    other = (
+        Person.objects.filter(nik=values["nik"]).exclude(pk=person.pk).first() if values["nik"] != person.nik else None
+    )
+    if other is not None:
+        raise ValidationError(
+            {"nik": _(MSG_NIK_TAKEN if may_be_told_about(actor, other) else MSG_NIK_REGISTERED_ELSEWHERE)}
+        )
     changed = False
     for field, value in values.items():
         if getattr(person, field) != value:

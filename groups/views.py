@@ -16,6 +16,7 @@ from kube_registry.masking import can_see_personal_data, mask_validation_error
 from kube_registry.roles import RoleRequiredMixin
 
 from . import services
+from .areas import area_of
 from .forms import KubeForm, MemberAddForm, MemberLeaveForm, PersonForm, RoleForm
 from .models import Kube, Membership
 from .selectors import kube_queryset
@@ -42,6 +43,9 @@ class KubeCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     form_class = KubeForm
     template_name = "groups/kube_form.html"
 
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"area": area_of(self.request.user)}
+
     def perform(self, form):
         kube = services.kube_create(actor=self.request.user, **form.cleaned_data)
         self.success_message = _("KUBE {name} terdaftar dengan nomor {no}.").format(
@@ -62,6 +66,7 @@ class KubeUpdateView(KubeScopedMixin, ServiceFormMixin, FormView):
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {
             "instance": self.kube,
+            "area": area_of(self.request.user),
             "can_assign": self.request.user.has_perm("groups.view_all_kube"),
         }
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from groups.areas import AreaLevel, area_of, users_q
 from groups.models import ImportUpload
 
 
@@ -30,16 +31,26 @@ class JobStatus(models.TextChoices):
 
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user) -> "JobQuerySet":
-        """Officers and admins see every job (the queue); anyone else their own."""
-        if user.has_perm("jobs.view_job"):
+        """Their own jobs; and for officers and admins (the queue) the jobs of users of
+        their area (issue 19: a city's office sees its city's users' jobs, never another
+        city's). A scheduled job (no owner) works on every city: only national readers and
+        the installation's system administrators (superusers) see it."""
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(created_by=user)
+        if not user.has_perm("jobs.view_job"):
+            return self.filter(own)
+        area = area_of(user)
+        if area.level == AreaLevel.NASIONAL:
             return self
-        return self.filter(created_by=user)
+        scheduled = Q(created_by__isnull=True) if user.is_superuser else Q(pk__in=[])
+        return self.filter(own | scheduled | (Q(created_by__isnull=False) & users_q(area, prefix="created_by__")))
 
 
 class Job(models.Model):
     kind = models.CharField(_("jenis"), max_length=20, choices=JobKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.WAITING)
-    # None: queued by a schedule, not a person (only the office sees it).
+    # None: queued by a schedule, not a person (only national readers see it: it spans every city).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -24,3 +24,13 @@ class ExportRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("source", "is_unmasked", "file_format", "what")
     search_fields = ("actor", "what")
     date_hierarchy = "created_at"
+
+
+def _system_administrator(request) -> bool:
+    """The Django admin reads and edits every city's rows, so it is the installation's
+    system administrators' (superusers') tool; a city's staff work through the pages,
+    which scope everything by their area (groups.areas)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _system_administrator

@@ -18,11 +18,14 @@ from .phone import from_phone_queue
 ROLE_ADMIN = "admin"
 ROLE_OFFICER = "petugas"
 ROLE_FACILITATOR = "pendamping"
+# A province's or the Ministry's reader: reads every city of their area (groups.UserArea), writes nothing.
+ROLE_OBSERVER = "pemantau"
 
 ROLE_LABELS = {
     ROLE_ADMIN: _("Admin"),
     ROLE_OFFICER: _("Petugas Dinas Sosial"),
     ROLE_FACILITATOR: _("Pendamping"),
+    ROLE_OBSERVER: _("Pemantau provinsi/nasional"),
 }
 
 _CRUD = ("add", "change", "delete", "view")
@@ -56,6 +59,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             *(f"{a}_facilitatorarea" for a in _CRUD),
             "import_registry",
         ],
+        ROLE_OBSERVER: [
+            *(f"view_{m}" for m in ("kecamatan", "kelurahan", "kube", "person", "membership")),
+            "view_all_kube",
+        ],
         ROLE_FACILITATOR: [
             "view_kube",
             "change_kube",
@@ -82,6 +89,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 for a in ("add", "change", "view")
             ),
         ],
+        ROLE_OBSERVER: [
+            f"view_{m}" for m in ("monthlyreport", "memberline", "grant", "asset", "loan", "repayment", "product")
+        ],
         ROLE_FACILITATOR: [
             *(f"{a}_{m}" for m in ("monthlyreport", "memberline", "product") for a in ("add", "change", "view")),
             *(f"view_{m}" for m in ("grant", "asset", "loan", "repayment")),
@@ -94,6 +104,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_partnermerge",
         ],
         ROLE_OFFICER: [f"{a}_{m}" for m in ("partner", "partnership") for a in ("add", "change", "view")],
+        ROLE_OBSERVER: ["view_partner", "view_partnership"],
         # Partners are the office's list; a facilitator picks from it for their own groups.
         ROLE_FACILITATOR: ["view_partner", *(f"{a}_partnership" for a in ("add", "change", "view"))],
     },
@@ -107,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # Officers run assessments and add their judgement; a facilitator reads their groups'.
         ROLE_OFFICER: ["add_assessment", "view_assessment", "judge_assessment", "view_thresholdsetting"],
         ROLE_FACILITATOR: ["view_assessment"],
+        ROLE_OBSERVER: ["view_assessment", "view_thresholdsetting"],
     },
     "formation": {
         ROLE_ADMIN: [
@@ -126,6 +138,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_all_proposal",
             "decide_proposal",
         ],
+        ROLE_OBSERVER: ["view_proposal", "view_proposalcandidate", "view_kubestage", "view_all_proposal"],
         # A facilitator proposes groups where they work and records families; never decides.
         ROLE_FACILITATOR: [
             *(f"{a}_{m}" for m in ("candidate", "proposal", "proposalcandidate") for a in ("add", "change", "view")),
@@ -146,6 +159,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             *(f"{a}_{m}" for m in ("visit", "visitphoto", "followup") for a in ("add", "change", "view")),
             "view_training",
         ],
+        ROLE_OBSERVER: [f"view_{m}" for m in ("visit", "visitphoto", "followup", "training")],
     },
     # Everyone has their own inbox; the log of every reminder sent is the office's.
     "notifications": {
@@ -209,9 +223,9 @@ def is_facilitator(user) -> bool:
 
 
 def primary_role(user) -> str | None:
-    """The role that decides a user's home page: admin, then officer, then facilitator."""
+    """The role that decides a user's home page: admin, officer, facilitator, then observer."""
     roles = user_roles(user)
-    for role in (ROLE_ADMIN, ROLE_OFFICER, ROLE_FACILITATOR):
+    for role in (ROLE_ADMIN, ROLE_OFFICER, ROLE_FACILITATOR, ROLE_OBSERVER):
         if role in roles:
             return role
     return None

@@ -14,6 +14,10 @@
    the 95th percentile is over LOAD_P95_MS (500), or an accepted report is missing.
 
 Only loopback addresses are used; the run stops by itself.
+
+`python -m loadtest --cluster` (`make load-cluster`, or LOAD_SERVERS=2) runs the cluster
+variant instead: two gunicorn instances and two job workers against one database, one
+server killed half-way (loadtest/cluster.py).
 """
 
 import csv
@@ -40,10 +44,11 @@ WORKERS = os.environ.get("LOAD_WORKERS", "4")
 THREADS = os.environ.get("LOAD_THREADS", "2")
 
 
-def app_env() -> dict:
+def app_env(database_url: str = DATABASE_URL) -> dict:
+    """The production settings on loopback; one call per run: every server must share its SECRET_KEY."""
     return {
         **os.environ,
-        "DATABASE_URL": DATABASE_URL,
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "kube_registry.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -86,28 +91,45 @@ def summary_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def lost_reports(submitted_path: Path) -> tuple[int, int]:
-    """(accepted, missing): reports the server answered with a redirect, and those not stored."""
-    os.environ["DATABASE_URL"] = DATABASE_URL
+def setup_django(database_url: str = DATABASE_URL) -> None:
+    """Django in this process, on the load database (to check what was stored)."""
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kube_registry.settings.base")
     import django
 
     django.setup()
+
+
+def stored_reports() -> set[tuple[int, str]]:
+    """(group id, "YYYY-MM") of every submitted report in the database."""
     from finances.models import MonthlyReport, ReportStatus
 
+    return {
+        (kube_id, f"{period:%Y-%m}")
+        for kube_id, period in MonthlyReport.objects.filter(status=ReportStatus.SUBMITTED).values_list(
+            "kube_id", "period"
+        )
+    }
+
+
+def lost_reports(submitted_path: Path, database_url: str = DATABASE_URL) -> tuple[int, int]:
+    """(accepted, missing): reports the server answered with a redirect, and those not stored."""
+    setup_django(database_url)
     accepted = set()
     if submitted_path.exists():
         for line in submitted_path.read_text().split("\n"):
             if line.strip():
                 kube_pk, period = line.split()
                 accepted.add((int(kube_pk), period))
-    stored = {
-        (kube_id, f"{period:%Y-%m}")
-        for kube_id, period in MonthlyReport.objects.filter(status=ReportStatus.SUBMITTED).values_list(
-            "kube_id", "period"
-        )
-    }
-    return len(accepted), len(accepted - stored)
+    return len(accepted), len(accepted - stored_reports())
+
+
+def prepare_city(database_url: str, plan_path: Path) -> dict:
+    """A fresh demo city in the load database (loadtest/prepare.py, in its own process); the plan."""
+    prepare_env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "kube_registry.settings.base"}
+    prepare_code = f"from pathlib import Path; from loadtest import prepare; prepare.main(Path({str(plan_path)!r}))"
+    subprocess.run([sys.executable, "-c", prepare_code], cwd=ROOT, env=prepare_env, check=True)
+    return json.loads(plan_path.read_text())
 
 
 def main() -> int:
@@ -117,15 +139,7 @@ def main() -> int:
     started = time.monotonic()
     load_before = os.getloadavg()[0]
     print(f"Preparing the demo city in {DATABASE_URL} ...", flush=True)
-    prepare_env = {**os.environ, "DATABASE_URL": DATABASE_URL, "DJANGO_SETTINGS_MODULE": "kube_registry.settings.base"}
-    prepare_code = f"from pathlib import Path; from loadtest import prepare; prepare.main(Path({str(plan_path)!r}))"
-    subprocess.run(
-        [sys.executable, "-c", prepare_code],
-        cwd=ROOT,
-        env=prepare_env,
-        check=True,
-    )
-    plan = json.loads(plan_path.read_text())
+    plan = prepare_city(DATABASE_URL, plan_path)
     print(
         f"  {len(plan['kube_ids'])} groups, {sum(map(len, plan['slots'].values()))} open report months "
         f"({time.monotonic() - started:.0f} s)",
@@ -216,5 +230,13 @@ def main() -> int:
     return 0 if verdict else 1
 
 
+def wants_cluster(argv: list[str]) -> bool:
+    return "--cluster" in argv or int(os.environ.get("LOAD_SERVERS", "1") or "1") >= 2
+
+
 if __name__ == "__main__":
+    if wants_cluster(sys.argv[1:]):
+        from loadtest import cluster
+
+        sys.exit(cluster.main())
     sys.exit(main())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from groups.areas import Area, area_of
 from groups.forms import DateInput
 from groups.models import Kecamatan, Kube
 from kube_registry.roles import RoleRequiredMixin
@@ -33,12 +34,13 @@ class CoverageFilterForm(forms.Form):
         help_text=_("Kosong: pengaturan kantor."),
     )
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"), required=False, empty_label=_("Semua")
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False, empty_label=_("Semua")
     )
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, area: Area, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.fields["kecamatan"].queryset = Kecamatan.objects.in_area(area).order_by("name")
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = css
@@ -58,7 +60,7 @@ class CoverageView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        form = CoverageFilterForm(self.request.GET or None, today=today)
+        form = CoverageFilterForm(self.request.GET or None, today=today, area=area_of(self.request.user))
         cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
         as_of = cleaned.get("tanggal") or today
         days = cleaned.get("hari") or selectors.period_days()

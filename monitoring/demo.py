@@ -16,10 +16,12 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from django.conf import settings
 from simple_history.utils import bulk_create_with_history
 
+from groups.areas import KUBE_CITY
 from groups.demo import DemoContext, random_date
-from groups.models import Kube, KubeStatus, Membership, Role
+from groups.models import City, Kube, KubeStatus, Membership, Role
 from partnerships.models import Partner, partner_name_key
 
 from .demo_data import ACTIVITIES, CITY_TRAININGS, FOLLOW_UPS, MEKAR_SARI_TRAININGS, OUTCOMES, PROBLEMS
@@ -169,7 +171,11 @@ def build_monitoring(ctx: DemoContext) -> dict[str, int]:
 
 
 def _build_trainings(ctx: DemoContext, rng: random.Random, members, kubes) -> int:
-    partners = dict(Partner.objects.values_list("name_key", "pk"))
+    """Mekar Sari's trainings are its city's; the yearly ones the installation's city's, for its groups."""
+    partners = {(city, key): pk for city, key, pk in Partner.objects.values_list("city_id", "name_key", "pk")}
+    kube_cities = dict(Kube.objects.values_list("pk", f"{KUBE_CITY}_id"))
+    mekar_city = kube_cities[ctx.mekar_sari.pk]
+    home_city = City.objects.filter(code=settings.KUBE_CITY_CODE).values_list("pk", flat=True).first() or mekar_city
     made: list[tuple[Training, list[Membership]]] = []
     mekar = members[ctx.mekar_sari.pk]
     for title, day, kind, organiser, count in MEKAR_SARI_TRAININGS:
@@ -179,10 +185,14 @@ def _build_trainings(ctx: DemoContext, rng: random.Random, members, kubes) -> in
         if not present:
             continue
         chosen = present if count is None else rng.sample(present, min(count, len(present)))
-        training = Training(title=title, held_on=day, kind=kind, created_by=ctx.officer)
-        training.organiser_id = partners.get(partner_name_key(organiser)) if organiser else None
+        training = Training(city_id=mekar_city, title=title, held_on=day, kind=kind, created_by=ctx.officer)
+        training.organiser_id = partners.get((mekar_city, partner_name_key(organiser))) if organiser else None
         made.append((training, chosen))
-    active = [k for k in kubes if k.status == KubeStatus.AKTIF and k.pk != ctx.mekar_sari.pk]
+    active = [
+        k
+        for k in kubes
+        if k.status == KubeStatus.AKTIF and k.pk != ctx.mekar_sari.pk and kube_cities.get(k.pk) == home_city
+    ]
     for year in range(ctx.today.year - ctx.years + 1, ctx.today.year + 1):
         for title, month, day_of_month, kind, organiser, groups in CITY_TRAININGS:
             day = dt.date(year, month, day_of_month)
@@ -194,12 +204,14 @@ def _build_trainings(ctx: DemoContext, rng: random.Random, members, kubes) -> in
                 chosen.extend(leaders)
             if not chosen:
                 continue
-            training = Training(title=title.format(year=year), held_on=day, kind=kind, created_by=ctx.officer)
-            training.organiser_id = partners.get(partner_name_key(organiser)) if organiser else None
+            training = Training(
+                city_id=home_city, title=title.format(year=year), held_on=day, kind=kind, created_by=ctx.officer
+            )
+            training.organiser_id = partners.get((home_city, partner_name_key(organiser))) if organiser else None
             made.append((training, chosen))
     # Trainings outlive the groups (a database emptied of groups keeps them): not made twice.
-    stored = set(Training.objects.values_list("title", "held_on"))
-    made = [(training, chosen) for training, chosen in made if (training.title, training.held_on) not in stored]
+    stored = set(Training.objects.values_list("city_id", "title", "held_on"))
+    made = [(t, chosen) for t, chosen in made if (t.city_id, t.title, t.held_on) not in stored]
     bulk_create_with_history([training for training, _chosen in made], Training, default_user=ctx.admin)
     through = Training.participants.through
     through.objects.bulk_create(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import Kube, Membership
+from groups.models import City, Kube, Membership
 from kube_registry.versioning import version_field
 from partnerships.models import Partner
 
@@ -207,6 +207,8 @@ class TrainingKind(models.TextChoices):
 class Training(models.Model):
     """A training, study visit or exhibition members of one or more groups took part in."""
 
+    # A city's office records its trainings; participants and organiser are of that city (issue 19).
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="trainings", verbose_name=_("kota"))
     title = models.CharField(_("judul"), max_length=200)
     held_on = models.DateField(_("tanggal"))
     kind = models.CharField(_("jenis"), max_length=20, choices=TrainingKind.choices)
@@ -234,8 +236,8 @@ class Training(models.Model):
         verbose_name = _("pelatihan")
         verbose_name_plural = _("pelatihan")
         constraints = [
-            # The import's key (contract 4, pelatihan).
-            models.UniqueConstraint(fields=["title", "held_on"], name="training_one_per_title_and_day"),
+            # The import's key (contract 4, pelatihan), within a city.
+            models.UniqueConstraint(fields=["city", "title", "held_on"], name="training_one_per_city_title_and_day"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,12 @@ stays), and an import adds and corrects, never erases: NIKs given are added to t
 stored. Members, groups and partners this file's earlier sheets register are found
 when those sheets are written (a NIK unknown then is an error and rolls everything
 back). Messages quote the NIK in full; pages mask it for readers without the right.
+
+Both sheets work within the importing user's city (issue 19; partnerships.resources
+has the helpers): a group of another city reads as an unknown number, a member of
+another city's group as an unregistered NIK, a user of another city as an unknown
+petugas, a partner of another city's list as an unregistered one; trainings are keyed
+by (judul, tanggal) within the city, and new ones are the city's.
 """
 
 import datetime as dt
@@ -23,12 +29,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from groups.areas import KUBE_CITY, Area
 from groups.models import Kube, Membership
-from groups.resources import KubeRef, _key_text, _kube_refs, _load_kube_refs, kube_ref_for_row
+from groups.resources import MSG_KUBE_UNKNOWN, KubeRef, _key_text, _kube_refs
 from kube_registry.importing import (
     MSG_REQUIRED,
     ChoiceWidget,
@@ -47,6 +56,14 @@ from kube_registry.nik import MSG_NIK_SHAPE, nik_well_formed, normalize_id_numbe
 from kube_registry.roles import ROLE_FACILITATOR, ROLE_OFFICER
 from kube_registry.values import MSG_DATE_IN_FUTURE
 from partnerships.models import Partner, PartnerMerge, partner_name_key
+from partnerships.resources import (
+    STATE_OUTSIDE,
+    import_area,
+    import_city_id,
+    kube_ref_in_area,
+    load_kube_refs_in_area,
+    refuse_every_row,
+)
 
 from .dynamics import ASPECTS
 from .models import Training, TrainingKind, Visit, VisitKind
@@ -107,9 +124,13 @@ class NikListWidget(Widget):
         return ", ".join(value or ())
 
 
-def _users_in_roles() -> dict[str, int]:
-    """username (any case) -> user id, for facilitators and officers."""
-    users = get_user_model().objects.filter(groups__name__in=(ROLE_FACILITATOR, ROLE_OFFICER), is_active=True)
+def _users_in_roles(area: Area) -> dict[str, int]:
+    """username (any case) -> user id, for facilitators and officers of `area`'s cities
+    (a user the office gave no area works in the installation's city)."""
+    in_area = area.q("area__city")
+    if area.holds_city(settings.KUBE_CITY_CODE):
+        in_area |= Q(area__isnull=True)
+    users = get_user_model().objects.filter(in_area, groups__name__in=(ROLE_FACILITATOR, ROLE_OFFICER), is_active=True)
     found: dict[str, int] = {}
     for pk, username in users.values_list("pk", "username").distinct():
         found.setdefault(username.lower(), pk)
@@ -118,9 +139,11 @@ def _users_in_roles() -> dict[str, int]:
 
 
 class _Memberships:
-    """Memberships by NIK, looked up a block at a time (mappings for monitoring.rules)."""
+    """Memberships by NIK, looked up a block at a time (mappings for monitoring.rules),
+    among the groups of `where` (a filter on Membership): another city's are not seen."""
 
-    def __init__(self):
+    def __init__(self, where: Q):
+        self.where = where
         self.by_nik: dict[str, list[dict]] = defaultdict(list)
         self.looked_up: set[str] = set()
 
@@ -128,7 +151,7 @@ class _Memberships:
         wanted = set(niks) - self.looked_up
         self.looked_up |= wanted
         for block in chunked(sorted(wanted), BLOCK):
-            for values in Membership.objects.filter(person__nik__in=block).values(
+            for values in Membership.objects.filter(self.where, person__nik__in=block).values(
                 "pk", "kube_id", "joined_on", "left_on", "person__nik"
             ):
                 self.by_nik[values["person__nik"]].append(values)
@@ -288,8 +311,9 @@ class KunjunganSheet(_MonitoringSheet):
         self.stored: dict[tuple, dict] = {}
         self.facilitators: dict[int, int | None] = {}
         self.looked_up: set[int] = set()
-        self.members = _Memberships()
-        self.users = _users_in_roles()
+        area = import_area(ctx)
+        self.members = _Memberships(area.q(f"kube__{KUBE_CITY}"))
+        self.users = _users_in_roles(area)
         self.members_in_file = "anggota" in ctx.result.sheets
         refs = _kube_refs(ctx)
         done = 0
@@ -302,9 +326,9 @@ class KunjunganSheet(_MonitoringSheet):
 
     def _prefetch(self, block: list[tuple[int, dict]], ctx: ImportContext) -> None:
         numbers = {_key_text(row.get("no_registrasi")) for _number, row in block} - {""}
-        _load_kube_refs(ctx, numbers)
-        refs = _kube_refs(ctx)
-        kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up
+        refs = load_kube_refs_in_area(ctx, numbers)
+        outside = ctx.state[STATE_OUTSIDE]
+        kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up - outside
         self.looked_up |= kube_pks
         if kube_pks:
             self.facilitators.update(Kube.objects.filter(pk__in=kube_pks).values_list("pk", "facilitator_id"))
@@ -326,7 +350,7 @@ class KunjunganSheet(_MonitoringSheet):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = kube_ref_for_row(values, refs, ctx, errors)
+        kube = kube_ref_in_area(values, refs, ctx, errors)
         visited_on = values.get("tanggal")
         if visited_on and kube and "no_registrasi" not in errors:
             founded_on = kube.founded_on or visited_on
@@ -382,8 +406,10 @@ class KunjunganSheet(_MonitoringSheet):
         if not waiting:
             return
         numbers = {plan.kube.no_registrasi for plan in waiting}
-        kubes = dict(Kube.objects.filter(no_registrasi__in=numbers).values_list("no_registrasi", "pk"))
-        facilitators = dict(Kube.objects.filter(no_registrasi__in=numbers).values_list("pk", "facilitator_id"))
+        # Groups the kelompok sheet wrote: those outside the importer's area read as unknown.
+        written = Kube.objects.filter(import_area(ctx).q(KUBE_CITY), no_registrasi__in=numbers)
+        kubes = dict(written.values_list("no_registrasi", "pk"))
+        facilitators = dict(written.values_list("pk", "facilitator_id"))
         self.members.reload({nik for plan in waiting for nik in plan.niks})
         kept = []
         for plan in self.plans:
@@ -391,6 +417,9 @@ class KunjunganSheet(_MonitoringSheet):
                 kept.append(plan)
                 continue
             kube_pk = kubes.get(plan.kube.no_registrasi)
+            if kube_pk is None:
+                self._fail_late(plan, "no_registrasi", _(MSG_KUBE_UNKNOWN).format(number=plan.kube.no_registrasi), ctx)
+                continue
             if "visitor_id" not in plan.values:
                 plan.values["visitor_id"] = facilitators.get(kube_pk)
                 if plan.values["visitor_id"] is None:
@@ -448,14 +477,19 @@ class PelatihanSheet(_MonitoringSheet):
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         self.plans: list[_Plan] = []
         self.keys_in_file: dict[tuple, int] = {}
-        self.members = _Memberships()
-        self.partners = self._load_partners()
+        self.city_id = import_city_id(ctx)
+        if self.city_id is None:
+            refuse_every_row(rows, ctx)
+            return
+        self.members = _Memberships(Q(**{f"kube__{KUBE_CITY}_id": self.city_id}))
+        self.partners = self._load_partners(self.city_id)
         self.members_in_file = "anggota" in ctx.result.sheets
         self.partners_in_file = "kemitraan" in ctx.result.sheets
         rows = list(rows)
+        titles = {_key_text(row.get("judul")) for _n, row in rows}
         trainings = {
             (values["title"], values["held_on"]): values
-            for values in Training.objects.filter(title__in={_key_text(row.get("judul")) for _n, row in rows}).values(
+            for values in Training.objects.filter(city_id=self.city_id, title__in=titles).values(
                 "pk", "title", "held_on", "kind", "organiser_id"
             )
         }
@@ -475,9 +509,11 @@ class PelatihanSheet(_MonitoringSheet):
             ctx.report_progress("validate", done, total)
 
     @staticmethod
-    def _load_partners() -> dict[str, int]:
-        partners = dict(Partner.objects.values_list("name_key", "pk"))
-        for old_key, kept_id in PartnerMerge.objects.values_list("removed_name_key", "kept_id"):
+    def _load_partners(city_id: int) -> dict[str, int]:
+        """The city's partners by name key, and the old names of merged ones."""
+        partners = dict(Partner.objects.filter(city_id=city_id).values_list("name_key", "pk"))
+        merges = PartnerMerge.objects.filter(kept__city_id=city_id)
+        for old_key, kept_id in merges.values_list("removed_name_key", "kept_id"):
             partners.setdefault(old_key, kept_id)
         return partners
 
@@ -522,7 +558,7 @@ class PelatihanSheet(_MonitoringSheet):
         waiting = [plan for plan in self.plans if plan.waiting]
         if not waiting:
             return
-        self.partners = self._load_partners()
+        self.partners = self._load_partners(self.city_id)
         self.members.reload({nik for plan in waiting for nik in plan.niks})
         kept = []
         for plan in self.plans:
@@ -542,6 +578,8 @@ class PelatihanSheet(_MonitoringSheet):
         self.plans = kept
 
     def write(self, ctx: ImportContext) -> None:
+        if not self.plans:
+            return
         self._resolve_waiting(ctx)
         actor = getattr(ctx.actor, "pk", None)
-        self._write_rows(ctx, lambda plan: {"created_by_id": actor, **plan.values})
+        self._write_rows(ctx, lambda plan: {"city_id": self.city_id, "created_by_id": actor, **plan.values})

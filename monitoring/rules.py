@@ -150,3 +150,20 @@ def participant_problems(participants, *, held_on: dt.date) -> dict[str, str]:
         if not membership_active_on(joined_on=participant["joined_on"], left_on=participant["left_on"], day=held_on):
             return {"participants": _(MSG_PARTICIPANT_NOT_ACTIVE).format(name=participant["name"], date=_day(held_on))}
     return {}
+
+
+MSG_PARTICIPANT_OTHER_CITY = gettext_noop("{name} bukan anggota KUBE di kota penyelenggara pelatihan ini.")
+MSG_ORGANISER_OTHER_CITY = gettext_noop("Penyelenggara harus mitra yang terdaftar di kota pelatihan ini.")
+
+
+def training_city_problems(*, city_id: int, organiser_city_id: int | None, participants) -> dict[str, str]:
+    """A training is one city's (issue 19): its organiser (None: the office) from that city's
+    partner list, each participant (a mapping with name and city_id) a member of a group there."""
+    problems = {}
+    if organiser_city_id is not None and organiser_city_id != city_id:
+        problems["organiser"] = _(MSG_ORGANISER_OTHER_CITY)
+    for participant in participants:
+        if participant["city_id"] != city_id:
+            problems["participants"] = _(MSG_PARTICIPANT_OTHER_CITY).format(name=participant["name"])
+            break
+    return problems

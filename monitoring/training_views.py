@@ -1,8 +1,11 @@
 """The trainings pages: the list (officers, admins; a facilitator the trainings their
 members took part in), one training with its participants (scoped: a facilitator sees
 only their own groups' members, 404 for a training none of them attended), and the
-form that records or changes one (officers, admins)."""
+form that records or changes one (officers, admins). Trainings are their city's: one
+of another city is 404 on every URL, and the form offers only the training's city's
+partners and members (a new training is the officer's city's)."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
+from groups.areas import city_of
 from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
@@ -75,14 +79,18 @@ class _TrainingFormView(ServiceFormMixin, FormView):
     def chosen(self):
         return []
 
+    def city_id(self) -> int:
+        raise NotImplementedError
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        self.filter_form = ParticipantFilterForm(self.request.GET or None)
+        city_id = self.city_id()
+        self.filter_form = ParticipantFilterForm(self.request.GET or None, city_id=city_id)
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         choices, self.too_many, _chosen = participant_choices(
-            kube=filters.get("kube"), kelurahan=filters.get("kelurahan"), chosen=self.chosen()
+            city_id=city_id, kube=filters.get("kube"), kelurahan=filters.get("kelurahan"), chosen=self.chosen()
         )
-        return kwargs | {"choices": choices}
+        return kwargs | {"choices": choices, "city_id": city_id}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"filter_form": self.filter_form, "too_many": self.too_many}
@@ -94,8 +102,18 @@ class _TrainingFormView(ServiceFormMixin, FormView):
 class TrainingCreateView(RoleRequiredMixin, _TrainingFormView):
     permission_required = "monitoring.add_training"
 
+    @cached_property
+    def city(self):
+        return city_of(self.request.user)
+
+    def city_id(self) -> int:
+        if self.city is None:
+            # A province's or the country's reader records nothing (fail closed).
+            raise PermissionDenied
+        return self.city.pk
+
     def perform(self, form):
-        training = training_record(actor=self.request.user, **form.cleaned_data)
+        training = training_record(actor=self.request.user, city=self.city, **form.cleaned_data)
         self.success_message = _("Pelatihan “{title}” tercatat.").format(title=training.title)
         return training
 
@@ -103,6 +121,9 @@ class TrainingCreateView(RoleRequiredMixin, _TrainingFormView):
 class TrainingUpdateView(TrainingScopedMixin, _TrainingFormView):
     permission_required = "monitoring.change_training"
     success_message = gettext_lazy("Data pelatihan disimpan.")
+
+    def city_id(self) -> int:
+        return self.training.city_id
 
     def chosen(self):
         return list(self.training.participants.select_related("person", "kube"))

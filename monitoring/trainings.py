@@ -4,6 +4,10 @@ through the members of their own groups who took part, never another group's).
 
 The rules are monitoring.rules' (a date not in the future, each participant an active
 member on the day); the kunjungan/pelatihan import applies the same ones.
+
+A training is one city's (issue 19): recorded by an officer of that city, organised by
+the office or a partner of that city's list, attended by members of that city's groups;
+its (title, date) is unique within the city. Every read is filtered by the reader's area.
 """
 
 import datetime as dt
@@ -15,21 +19,40 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from groups.models import Kube, Membership
+from groups.areas import KUBE_CITY, area_of, city_of
+from groups.models import City, Kube, Membership
 from kube_registry.values import MSG_DATE_IN_FUTURE
 from kube_registry.versioning import version_bump, version_check
 
 from .models import Training, TrainingKind
-from .rules import participant_problems
+from .rules import participant_problems, training_city_problems
 
 MSG_TITLE_REQUIRED = gettext_noop("Tuliskan judul pelatihan.")
 MSG_TRAINING_EXISTS = gettext_noop("Pelatihan “{title}” pada tanggal itu sudah tercatat.")
 MSG_KIND = gettext_noop("Pilih jenis kegiatan.")
+MSG_NO_CITY = gettext_noop("Pelatihan dicatat oleh petugas sebuah kota; pengguna tingkat provinsi atau nasional tidak.")
 
 TRAINING_FIELDS = ("title", "held_on", "kind", "organiser")
 
 
-def _check(*, title: str, held_on: dt.date, kind: str, participants, exclude: Training | None = None) -> None:
+def _participant_cities(participants) -> dict[int, int]:
+    """membership id -> the city of its group; one query."""
+    pks = [m.pk for m in participants]
+    if not pks:
+        return {}
+    return dict(Membership.objects.filter(pk__in=pks).values_list("pk", f"kube__{KUBE_CITY}_id"))
+
+
+def _check(
+    *,
+    city_id: int,
+    title: str,
+    held_on: dt.date,
+    kind: str,
+    organiser,
+    participants,
+    exclude: Training | None = None,
+) -> None:
     problems = {}
     if not title:
         problems["title"] = _(MSG_TITLE_REQUIRED)
@@ -40,7 +63,15 @@ def _check(*, title: str, held_on: dt.date, kind: str, participants, exclude: Tr
     else:
         rows = [{"name": m.person.name, "joined_on": m.joined_on, "left_on": m.left_on} for m in participants]
         problems |= participant_problems(rows, held_on=held_on)
-    same = Training.objects.filter(title=title, held_on=held_on)
+    cities = _participant_cities(participants)
+    in_city = training_city_problems(
+        city_id=city_id,
+        organiser_city_id=organiser.city_id if organiser is not None else None,
+        participants=[{"name": m.person.name, "city_id": cities.get(m.pk)} for m in participants],
+    )
+    for field_name, message in in_city.items():
+        problems.setdefault(field_name, message)
+    same = Training.objects.filter(city_id=city_id, title=title, held_on=held_on)
     if exclude is not None:
         same = same.exclude(pk=exclude.pk)
     if title and same.exists():
@@ -61,12 +92,19 @@ def _save(training: Training, actor, participants) -> Training:
 
 
 @transaction.atomic
-def training_record(*, actor, title: str, held_on: dt.date, kind: str, organiser=None, participants=()) -> Training:
-    """Record a training; `organiser` None means the office (Dinas Sosial) organised it."""
+def training_record(
+    *, actor, title: str, held_on: dt.date, kind: str, organiser=None, participants=(), city: City | None = None
+) -> Training:
+    """Record a training of `city` (by default the actor's: `groups.areas.city_of`);
+    `organiser` None means the office (Dinas Sosial) organised it. Without a city (a
+    province's or the country's reader) nothing is recorded."""
+    city = city if city is not None else city_of(actor)
+    if city is None:
+        raise ValidationError(_(MSG_NO_CITY))
     title = (title or "").strip()
     participants = list(participants)
-    _check(title=title, held_on=held_on, kind=kind, participants=participants)
-    training = Training(title=title, held_on=held_on, kind=kind, organiser=organiser, created_by=actor)
+    _check(city_id=city.pk, title=title, held_on=held_on, kind=kind, organiser=organiser, participants=participants)
+    training = Training(city=city, title=title, held_on=held_on, kind=kind, organiser=organiser, created_by=actor)
     return _save(training, actor, participants)
 
 
@@ -79,7 +117,15 @@ def training_update(*, actor, training: Training, version: int | None = None, pa
         values["title"] = (values["title"] or "").strip()
     merged = {field: values.get(field, getattr(training, field)) for field in TRAINING_FIELDS}
     chosen = list(participants) if participants is not None else list(training.participants.select_related("person"))
-    _check(title=merged["title"], held_on=merged["held_on"], kind=merged["kind"], participants=chosen, exclude=training)
+    _check(
+        city_id=training.city_id,
+        title=merged["title"],
+        held_on=merged["held_on"],
+        kind=merged["kind"],
+        organiser=merged["organiser"],
+        participants=chosen,
+        exclude=training,
+    )
     for field, value in values.items():
         setattr(training, field, value)
     version_bump(training)
@@ -94,13 +140,18 @@ def visible_participants(user) -> QuerySet[Membership]:
     return Membership.objects.filter(kube__in=Kube.objects.visible_to(user))
 
 
+def trainings_in_area(user) -> QuerySet[Training]:
+    """The trainings of the cities of `user`'s area: every read of trainings starts here."""
+    return Training.objects.filter(area_of(user).q("city"))
+
+
 def trainings_for(user) -> QuerySet[Training]:
     """The trainings `user` may see, each with `participant_count` (their visible participants).
 
-    The office sees every training; a facilitator those their groups' members took part in.
+    The office sees every training of its area; a facilitator those their groups' members took part in.
     """
     kubes = Kube.objects.visible_to(user)
-    trainings = Training.objects.select_related("organiser")
+    trainings = trainings_in_area(user).select_related("organiser")
     if not user.has_perm("groups.view_all_kube"):
         trainings = trainings.filter(participants__kube__in=kubes).distinct()
     return trainings.annotate(
@@ -117,10 +168,11 @@ def training_participants(training: Training, user) -> QuerySet[Membership]:
     )
 
 
-def person_trainings(person) -> QuerySet[Training]:
-    """Every training a person took part in (through any of their memberships), newest first."""
+def person_trainings(person, user) -> QuerySet[Training]:
+    """Every training of `user`'s area a person took part in (through any of their memberships), newest first."""
     return (
-        Training.objects.filter(participants__person=person)
+        trainings_in_area(user)
+        .filter(participants__person=person)
         .select_related("organiser")
         .distinct()
         .order_by("-held_on", "title")
@@ -130,15 +182,21 @@ def person_trainings(person) -> QuerySet[Training]:
 PARTICIPANT_LIMIT = 300  # members offered without a filter, at most
 
 
-def participant_choices(*, kube: Kube | None = None, kelurahan=None, chosen=(), limit: int | None = None):
-    """The active members offered as participants, grouped by KUBE: [(kube name, [(pk, name)])].
+def city_members(city_id: int) -> QuerySet[Membership]:
+    """The memberships of the groups of one city: a training's possible participants."""
+    return Membership.objects.filter(**{f"kube__{KUBE_CITY}_id": city_id})
+
+
+def participant_choices(*, city_id: int, kube: Kube | None = None, kelurahan=None, chosen=(), limit: int | None = None):
+    """The active members of the city's groups offered as participants, grouped by KUBE:
+    [(kube name, [(pk, name)])].
 
     In a large city pick a kelurahan or a KUBE first: without a filter the members are
     offered only when there are at most `limit` (PARTICIPANT_LIMIT) of them. `chosen` (memberships already
     picked) are always offered.
     """
     limit = limit or PARTICIPANT_LIMIT
-    members = Membership.objects.filter(left_on__isnull=True)
+    members = city_members(city_id).filter(left_on__isnull=True)
     if kube is not None:
         members = members.filter(kube=kube)
     elif kelurahan is not None:

@@ -34,6 +34,7 @@ from finances.periods import last_complete_month, month_end, period_key, period_
 from finances.selectors import RECEIVED_STATUSES, completeness_by_facilitator, completeness_total, loan_state
 from finances.selectors import missing_reports as finances_missing_reports
 from formation.models import DecisionAction, Proposal, ProposalStatus
+from groups.areas import Area, AreaLevel, home_area
 from groups.models import Kube, KubeStatus
 from kube_registry.masking import mask_text
 from kube_registry.roles import ROLE_OFFICER
@@ -81,10 +82,19 @@ def _kube_label(kube: Kube) -> str:
     return f"{kube.name} ({kube.no_registrasi})"
 
 
-def officer_ids() -> list[int]:
-    """Every active officer (role petugas): the office-wide reminders go to each of them."""
+def officers_by_city() -> dict[str, list[int]]:
+    """Every active officer (role petugas) by the code of the city they work in: an office's
+    reminders go to its own city's officers only. One query."""
     users = get_user_model().objects.filter(is_active=True, groups__name=ROLE_OFFICER)
-    return list(users.order_by("pk").values_list("pk", flat=True).distinct())
+    home = home_area().code
+    by_city: dict[str, list[int]] = defaultdict(list)
+    for pk, city_code in users.order_by("pk").values_list("pk", "area__city__code").distinct():
+        by_city[city_code or home].append(pk)
+    return by_city
+
+
+def _city_code(kube: Kube) -> str:
+    return kube.kelurahan.code[:5]  # Kemendagri codes: a kelurahan's starts with its city's
 
 
 def _has_facilitator(prefix: str = "") -> Q:
@@ -154,9 +164,13 @@ def collect_reports(day: dt.date) -> list[Reminder]:
                     ref={"kube": kube.pk, "period": period_key(period)},
                 )
             )
-        if stage == rules.OVERDUE and missing:
-            officers = officer_ids() if officers is None else officers
-            count = len(missing)
+        if stage != rules.OVERDUE or not missing:
+            continue
+        officers = officers_by_city() if officers is None else officers
+        missing_by_city: dict[str, int] = defaultdict(int)
+        for kube in missing:
+            missing_by_city[_city_code(kube)] += 1
+        for city_code, count in missing_by_city.items():
             title = ngettext(
                 "{count} laporan {month} belum masuk", "{count} laporan {month} belum masuk", count
             ).format(count=count, month=month)
@@ -178,7 +192,7 @@ def collect_reports(day: dt.date) -> list[Reminder]:
                     url=url,
                     ref={"period": period_key(period)},
                 )
-                for user_id in officers
+                for user_id in officers.get(city_code, [])
             ]
     return reminders
 
@@ -357,8 +371,8 @@ def collect_follow_ups(day: dt.date) -> list[Reminder]:
     officers = None
     for follow_up in follow_ups:
         if follow_up.owner == FollowUpOwner.DINAS:
-            officers = officer_ids() if officers is None else officers
-            recipients = officers
+            officers = officers_by_city() if officers is None else officers
+            recipients = officers.get(_city_code(follow_up.kube), [])
         elif follow_up.kube.facilitator is not None and follow_up.kube.facilitator.is_active:
             recipients = [follow_up.kube.facilitator_id]
         else:
@@ -477,11 +491,11 @@ def collect_proposals(day: dt.date) -> list[Reminder]:
     """Proposals submitted more than 14 days ago and not yet decided, to every officer. Two queries."""
     reminders = []
     officers = None
-    for proposal in _submitted_proposals().order_by("pk"):
+    for proposal in _submitted_proposals().select_related("kelurahan").order_by("pk"):
         submitted_on = _submitted_on(proposal)
         if not rules.proposal_waits_too_long(submitted_on, day):
             continue
-        officers = officer_ids() if officers is None else officers
+        officers = officers_by_city() if officers is None else officers
         waited = (day - submitted_on).days
         values = {"name": proposal.name, "code": proposal.code, "date": _day(submitted_on), "days": waited}
         reminders += [
@@ -497,7 +511,7 @@ def collect_proposals(day: dt.date) -> list[Reminder]:
                 url=proposal.get_absolute_url(),
                 ref={"proposal": proposal.pk, "submitted_on": submitted_on.isoformat()},
             )
-            for user_id in officers
+            for user_id in officers.get(proposal.kelurahan.code[:5], [])
         ]
     return reminders
 
@@ -525,7 +539,9 @@ def collect_judgements(day: dt.date) -> list[Reminder]:
     to every officer. Two queries."""
     stale = [
         latest.judgement_from
-        for latest in judgements_due_for_review(day).select_related("judgement_from__kube")
+        for latest in judgements_due_for_review(day).select_related(
+            "judgement_from__kube__kelurahan", "judgement_from__judged_by"
+        )
         if latest.judgement_from is not None
     ]
     reminders = []
@@ -534,7 +550,7 @@ def collect_judgements(day: dt.date) -> list[Reminder]:
         judged_on = _judged_on(assessment.judged_at)
         if not rules.judgement_is_stale(judged_on, day):
             continue
-        officers = officer_ids() if officers is None else officers
+        officers = officers_by_city() if officers is None else officers
         author = assessment.judged_by
         values = {
             "kube": _kube_label(assessment.kube),
@@ -556,7 +572,7 @@ def collect_judgements(day: dt.date) -> list[Reminder]:
                 url=reverse("assessments:kube_assessments", kwargs={"pk": assessment.kube_id}),
                 ref={"kube": assessment.kube_id, "judged_on": judged_on.isoformat()},
             )
-            for user_id in officers
+            for user_id in officers.get(_city_code(assessment.kube), [])
         ]
     return reminders
 
@@ -582,11 +598,13 @@ def resolved_judgements(items: list[OpenItem], today: dt.date) -> set[int]:
 # --- The officers' weekly summary ---------------------------------------------------------------------
 
 
-def category_moves(day: dt.date, days: int = 7) -> tuple[int, int]:
-    """Groups whose final category on `day` differs from the one `days` earlier: (up, down). One query."""
+def category_moves(day: dt.date, days: int = 7, *, kubes=None) -> tuple[int, int]:
+    """Groups (of `kubes`, default all) whose final category on `day` differs from the one `days`
+    earlier: (up, down). One query."""
     before = day - dt.timedelta(days=days)
     moved = (
-        Kube.objects.exclude(status=KubeStatus.BUBAR)
+        (Kube.objects.all() if kubes is None else kubes)
+        .exclude(status=KubeStatus.BUBAR)
         .alias(
             category_now=latest_assessment("final_category", on=day),
             category_before=latest_assessment("final_category", on=before),
@@ -601,42 +619,44 @@ def category_moves(day: dt.date, days: int = 7) -> tuple[int, int]:
 
 
 def collect_weekly_summary(day: dt.date) -> list[Reminder]:
-    """On Mondays, to every officer: last month's report completeness and the groups that moved category."""
+    """On Mondays, to every officer: their city's completeness last month and the groups that moved
+    category. Three queries per city with officers."""
     if not rules.is_summary_day(day):
         return []
-    officers = officer_ids()
-    if not officers:
-        return []
     period = last_complete_month(day)
-    total = completeness_total(completeness_by_facilitator(period), period)
-    up, down = category_moves(day)
-    values = {
-        "month": period_label(period),
-        "submitted": total.submitted,
-        "expected": total.expected,
-        "percent": total.completeness if total.completeness is not None else 0,
-        "on_time": total.on_time,
-        "moved": up + down,
-        "up": up,
-        "down": down,
-        "date": _day(day),
-    }
-    body = _(
-        "Kelengkapan laporan {month}: {submitted} dari {expected} KUBE aktif ({percent}%), {on_time} tepat waktu. "
-        "Dalam 7 hari terakhir {moved} KUBE berpindah kategori: {up} naik, {down} turun."
-    ).format(**values)
-    return [
-        Reminder(
-            user_id=user_id,
-            kind=Kind.WEEKLY_SUMMARY,
-            key=f"{Kind.WEEKLY_SUMMARY}:{rules.week_key(day)}",
-            title=_("Ringkasan mingguan {date}").format(**values),
-            body=body,
-            url=f"{reverse('finances:completeness')}?bulan={period_key(period)}",
-            ref={"week": rules.week_key(day)},
-        )
-        for user_id in officers
-    ]
+    reminders = []
+    for city_code, officers in sorted(officers_by_city().items()):
+        kubes = Kube.objects.in_area(Area(AreaLevel.KOTA, city_code))
+        total = completeness_total(completeness_by_facilitator(period, kubes=kubes), period)
+        up, down = category_moves(day, kubes=kubes)
+        values = {
+            "month": period_label(period),
+            "submitted": total.submitted,
+            "expected": total.expected,
+            "percent": total.completeness if total.completeness is not None else 0,
+            "on_time": total.on_time,
+            "moved": up + down,
+            "up": up,
+            "down": down,
+            "date": _day(day),
+        }
+        body = _(
+            "Kelengkapan laporan {month}: {submitted} dari {expected} KUBE aktif ({percent}%), {on_time} tepat "
+            "waktu. Dalam 7 hari terakhir {moved} KUBE berpindah kategori: {up} naik, {down} turun."
+        ).format(**values)
+        reminders += [
+            Reminder(
+                user_id=user_id,
+                kind=Kind.WEEKLY_SUMMARY,
+                key=f"{Kind.WEEKLY_SUMMARY}:{rules.week_key(day)}",
+                title=_("Ringkasan mingguan {date}").format(**values),
+                body=body,
+                url=f"{reverse('finances:completeness')}?bulan={period_key(period)}",
+                ref={"week": rules.week_key(day)},
+            )
+            for user_id in officers
+        ]
+    return reminders
 
 
 RULES: tuple[ReminderRule, ...] = (

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from api.services import api_calls_purge
 from assessments.selectors import assessable_kubes
 from assessments.services import assessment_run_all
 from groups.services import import_uploads_purge
@@ -55,6 +56,7 @@ def clean_up(day: dt.date) -> dict:
         "uploads_emptied": import_uploads_purge(),
         "tokens_forgotten": tokens_purge(),
         "export_files_deleted": job_files_purge(),
+        "api_calls_forgotten": api_calls_purge(),
     }
 
 
@@ -103,6 +105,8 @@ COUNT_LABELS = {
     "mandiri": _("mandiri"),
     "uploads_emptied": _("unggahan dikosongkan"),
     "tokens_forgotten": _("token lama dihapus"),
+    "export_files_deleted": _("berkas ekspor dihapus"),
+    "api_calls_forgotten": _("catatan panggilan API lama dihapus"),
     "due": _("pengingat berlaku"),
     "created": _("pemberitahuan baru"),
     "resolved": _("selesai"),

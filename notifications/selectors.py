@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from groups.areas import Area, users_q
 from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OFFICER, user_roles
 
 from .models import Kind, Notification, ScheduledRun
@@ -33,9 +34,12 @@ def kinds_for(user) -> list[tuple[str, str]]:
     return [(value, label) for value, label in Kind.choices if value in wanted]
 
 
-def sent_log(*, kind: str = "", user_id: int | None = None, state: str = "") -> QuerySet[Notification]:
-    """Every notification sent, newest first, with its recipient; filtered by kind, recipient, state."""
-    queryset = Notification.objects.select_related("user").order_by("-created_at", "-pk")
+def sent_log(*, area: Area, kind: str = "", user_id: int | None = None, state: str = "") -> QuerySet[Notification]:
+    """Every notification sent to a user of `area`, newest first, with its recipient; filtered by
+    kind, recipient, state."""
+    queryset = (
+        Notification.objects.filter(users_q(area, "user__")).select_related("user").order_by("-created_at", "-pk")
+    )
     if kind:
         queryset = queryset.filter(kind=kind)
     if user_id:
@@ -47,9 +51,9 @@ def sent_log(*, kind: str = "", user_id: int | None = None, state: str = "") -> 
     return queryset
 
 
-def recipients() -> list[tuple[int, str]]:
-    """Users who have received a notification, for the log's filter; one query."""
-    users = get_user_model().objects.filter(notifications__isnull=False).distinct().order_by("username")
+def recipients(area: Area) -> list[tuple[int, str]]:
+    """Users of `area` who have received a notification, for the log's filter; one query."""
+    users = get_user_model().objects.filter(users_q(area), notifications__isnull=False).distinct().order_by("username")
     return [(u.pk, u.get_full_name() or u.username) for u in users.only("pk", "username", "first_name", "last_name")]
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from groups.areas import area_of
 from kube_registry.form_views import ServiceFormMixin
 from kube_registry.roles import RoleRequiredMixin
 
@@ -131,7 +132,7 @@ class SentLogView(RoleRequiredMixin, ListView):
         }
 
     def get_queryset(self):
-        return selectors.sent_log(**self.filters)
+        return selectors.sent_log(area=area_of(self.request.user), **self.filters)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -143,7 +144,7 @@ class SentLogView(RoleRequiredMixin, ListView):
         return super().get_context_data(**kwargs) | {
             "filters": self.filters,
             "kinds": Kind.choices,
-            "recipients": selectors.recipients(),
+            "recipients": selectors.recipients(area_of(self.request.user)),
             "runs": runs,
             "query_without_page": query.urlencode(),
         }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from assessments.dashboard.views import DashboardView, FacilitatorHomeView
-from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OFFICER, primary_role
+from kube_registry.roles import ROLE_ADMIN, ROLE_FACILITATOR, ROLE_OBSERVER, ROLE_OFFICER, primary_role
 
 MSG_NO_ROLE = _("Akun Anda belum memiliki peran. Hubungi admin.")
 
@@ -18,6 +18,7 @@ HOMES = {
     ROLE_ADMIN: DashboardView.as_view(),  # the city dashboard
     ROLE_OFFICER: DashboardView.as_view(),
     ROLE_FACILITATOR: FacilitatorHomeView.as_view(),  # "my groups", the most urgent first
+    ROLE_OBSERVER: DashboardView.as_view(),  # the province's or the country's dashboard
 }
 
 

@@ -25,6 +25,7 @@ from django_tasks import TaskContext, task
 
 from assessments.selectors import assessable_kubes
 from assessments.services import assessment_run_all
+from groups.areas import area_of
 from groups.models import ImportUpload, ImportUploadStatus, Kube
 from groups.services import MSG_UPLOAD_PURGED
 from jobs.models import Job
@@ -119,7 +120,7 @@ def apply_upload(job: Job, progress: ProgressReporter) -> None:
 def export_registry(job: Job, progress: ProgressReporter) -> None:
     """The whole registry as `export_registry` writes it, kept KUBE_EXPORT_KEEP_HOURS for its owner.
 
-    What the owner may see: every group for the office, NIK and KK in full only for
+    What the owner may see: every group of the office's area (`visible_to`), NIK and KK in full only for
     those who may see personal data. Each download is recorded (jobs.views.download).
     """
     owner = job.created_by
@@ -141,10 +142,14 @@ def export_registry(job: Job, progress: ProgressReporter) -> None:
 
 
 def assess_every_group(job: Job, progress: ProgressReporter) -> None:
-    """`assess --all --as-of DATE`: every group but the dissolved ones."""
+    """`assess --all --as-of DATE`: every group but the dissolved ones of its owner's area
+    (a city's officer assesses their city; a schedule, with no owner, every city)."""
     as_of = dt.date.fromisoformat(job.params["as_of"])
+    kubes = assessable_kubes()
+    if job.created_by is not None:
+        kubes = kubes.in_area(area_of(job.created_by))
     counts = assessment_run_all(
-        kubes=assessable_kubes(),
+        kubes=kubes,
         as_of=as_of,
         actor=job.created_by,
         progress=lambda done, total: progress("assess", "", done, total),

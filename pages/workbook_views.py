@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.areas import area_of
 from groups.models import ImportUpload, ImportUploadStatus, Kube
 from groups.services import MSG_UPLOAD_PURGED
 from jobs.models import Job, JobKind, JobStatus
@@ -77,7 +78,14 @@ class UploadForm(forms.Form):
 
 
 class ImportAccessMixin(RoleRequiredMixin):
+    """The office of one city imports (into its city only: groups.resources.ImportScope);
+    a province's or the country's readers write nothing (403). Uploads are their
+    uploader's: anyone else's upload is 404."""
+
     permission_required = "groups.import_registry"
+
+    def has_permission(self) -> bool:
+        return super().has_permission() and area_of(self.request.user).is_city
 
 
 class ImportUploadView(ImportAccessMixin, View):

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from groups.areas import KUBE_CITY, area_of, city_of
+from groups.models import City
 from kube_registry.admin import ReadOnlyAdminMixin
 
 from .models import FORM_FIELDS, Partner, PartnerMerge, Partnership, partner_name_clean, partner_name_key
@@ -17,34 +19,67 @@ from .services import partner_name_check
 class PartnerAdminForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ("name", "kind", "contact", "notes")
+        fields = ("city", "name", "kind", "contact", "notes")
 
-    def clean_name(self):
-        name = partner_name_clean(self.cleaned_data["name"])
-        try:
-            partner_name_check(name, exclude=self.instance if self.instance.pk else None)
-        except ValidationError as exc:
-            raise ValidationError(exc.message_dict["name"]) from exc
-        return name
+    actor_city = None  # the admin's own city (set by PartnerAdmin.get_form): a new partner's
+
+    def clean(self):
+        cleaned = super().clean()
+        city = cleaned.get("city") or (self.instance.city if self.instance.pk else self.actor_city)
+        if "name" in cleaned and city is not None:
+            name = partner_name_clean(cleaned["name"])
+            try:
+                partner_name_check(name, city=city, exclude=self.instance if self.instance.pk else None)
+            except ValidationError as exc:
+                self.add_error("name", exc.message_dict["name"])
+            cleaned["name"] = name
+        return cleaned
 
 
 @admin.register(Partner)
 class PartnerAdmin(SimpleHistoryAdmin):
     form = PartnerAdminForm
-    list_display = ("name", "kind", "contact", "partnership_count")
-    list_filter = ("kind",)
+    list_display = ("name", "city", "kind", "contact", "partnership_count")
+    list_filter = ("city", "kind")
     search_fields = ("name", "name_key", "contact")
     readonly_fields = ("name_key",)
     actions = ["merge_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(partnership_count=Count("partnerships"))
+        # The admin's own area's partners, as on the pages (another city's: not found).
+        queryset = super().get_queryset(request).filter(area_of(request.user).q("city"))
+        return queryset.select_related("city").annotate(partnership_count=Count("partnerships"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor_city = city_of(request.user)
+        return form
+
+    def get_exclude(self, request, obj=None):
+        # An admin of one city registers partners in it; a province's or the country's picks the city.
+        if obj is None and city_of(request.user) is not None:
+            return ("city",)
+        return super().get_exclude(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A partner stays in its city: its partnerships are that city's groups'.
+        return (*self.readonly_fields, "city") if obj is not None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "city":
+            area = area_of(request.user)
+            kwargs["queryset"] = City.objects.filter(
+                pk__in=[pk for pk, code in City.objects.values_list("pk", "code") if area.holds_city(code)]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=gettext_lazy("kemitraan"), ordering="partnership_count")
     def partnership_count(self, obj):
         return obj.partnership_count
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.city_id is None:
+            obj.city = city_of(request.user)
         obj.name_key = partner_name_key(obj.name)
         super().save_model(request, obj, form, change)
 
@@ -72,6 +107,9 @@ class PartnershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("kube", "partner")
     date_hierarchy = "started_on"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(area_of(request.user).q(f"kube__{KUBE_CITY}"))
+
     @admin.display(description=gettext_lazy("bentuk kemitraan"))
     def forms_display(self, obj):
         return obj.forms_display
@@ -82,3 +120,6 @@ class PartnerMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("removed_name", "kept", "partnerships_moved", "partnerships_combined", "merged_by", "merged_at")
     list_select_related = ("kept", "merged_by")
     search_fields = ("removed_name", "kept__name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(area_of(request.user).q("kept__city"))

@@ -7,6 +7,9 @@ connected; savings-and-loans groups and groups with an LKM or cooperative are th
 likeliest to borrow from a bank; some partnerships have ended, and a dissolved
 group's ended by the time it dissolved. Every random choice comes from
 `ctx.stream("partnerships")`, and nothing is dated after `ctx.today`.
+
+Partners are a city's (issue 19): each group works with its own city's partners, so a
+partner the demo names is registered in each city whose groups work with it.
 """
 
 import datetime as dt
@@ -15,6 +18,7 @@ import random
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
+from groups.areas import KUBE_CITY
 from groups.demo import DemoContext
 from groups.models import BusinessField, Kube, KubeStatus
 
@@ -34,8 +38,10 @@ from .demo_data import (
 from .models import FORM_FIELDS, Partner, Partnership, partner_name_key
 
 
-def _partner(spec: PartnerSpec) -> Partner:
-    return Partner(name=spec.name, name_key=partner_name_key(spec.name), kind=spec.kind, notes=spec.notes)
+def _partner(spec: PartnerSpec, city_id: int) -> Partner:
+    return Partner(
+        city_id=city_id, name=spec.name, name_key=partner_name_key(spec.name), kind=spec.kind, notes=spec.notes
+    )
 
 
 def _forms(rng: random.Random, spec: PartnerSpec) -> list[str]:
@@ -70,19 +76,20 @@ def build_partnerships(ctx: DemoContext) -> dict[str, int]:
     today = ctx.today
     # Partners outlive the groups: a database emptied of groups keeps them, and a new
     # demo works with the same institutions again.
-    stored = {partner.name_key: partner for partner in Partner.objects.all()}
-    partners: dict[str, Partner] = {}  # name key -> the partner the demo uses
+    stored = {(partner.city_id, partner.name_key): partner for partner in Partner.objects.all()}
+    partners: dict[tuple[int, str], Partner] = {}  # (city id, name key) -> the partner the demo uses
 
-    def partner_for(spec: PartnerSpec) -> Partner:
-        key = partner_name_key(spec.name)
+    def partner_for(spec: PartnerSpec, city_id: int) -> Partner:
+        key = (city_id, partner_name_key(spec.name))
         if key not in partners:
-            partners[key] = stored.get(key) or _partner(spec)
+            partners[key] = stored.get(key) or _partner(spec, city_id)
         return partners[key]
 
     rows: list[Partnership] = []
     mekar_sari = ctx.mekar_sari
+    mekar_sari_city = Kube.objects.filter(pk=mekar_sari.pk).values_list(f"{KUBE_CITY}_id", flat=True).get()
     for spec, forms, started_on in MEKAR_SARI_NETWORK:
-        partner = partner_for(spec)
+        partner = partner_for(spec, mekar_sari_city)
         if started_on <= today:
             rows.append(Partnership(kube=mekar_sari, partner=partner, started_on=started_on, **_flags(forms)))
 
@@ -91,7 +98,7 @@ def build_partnerships(ctx: DemoContext) -> dict[str, int]:
     kubes = (
         Kube.objects.exclude(pk=mekar_sari.pk)
         .filter(founded_on__lte=today)
-        .select_related("kelurahan")
+        .select_related("kelurahan__kecamatan")
         .annotate(last_left_on=Max("memberships__left_on"))
         .order_by("no_registrasi")
     )
@@ -125,7 +132,7 @@ def build_partnerships(ctx: DemoContext) -> dict[str, int]:
             rows.append(
                 Partnership(
                     kube=kube,
-                    partner=partner_for(spec),
+                    partner=partner_for(spec, kube.kelurahan.kecamatan.city_id),
                     started_on=started_on,
                     ended_on=ended_on,
                     **_flags(forms),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groups.areas import Area
 from groups.forms import DateInput
 from groups.models import Kecamatan
 from kube_registry.values import MSG_DATE_IN_FUTURE
@@ -54,9 +55,10 @@ class PartnershipAddForm(forms.Form):
 
     field_order = ("partner", "new_partner_name", "new_partner_kind", "forms", "started_on", "ended_on")
 
-    def __init__(self, *args, can_add_partner: bool = False, **kwargs):
+    def __init__(self, *args, city_id: int, can_add_partner: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partner_choices()
+        # The group's city's partners only: another city's partner is not a valid choice.
+        self.fields["partner"].queryset = partner_choices(city_id=city_id)
         self.fields["started_on"].initial = timezone.localdate()
         self.can_add_partner = can_add_partner
         if not can_add_partner:
@@ -128,7 +130,8 @@ class PartnerMergeForm(forms.Form):
 
     def __init__(self, *args, keep: Partner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remove"].queryset = partner_choices().exclude(pk=keep.pk)
+        # Merges stay within one city's list.
+        self.fields["remove"].queryset = partner_choices(city_id=keep.city_id).exclude(pk=keep.pk)
 
 
 class CityFilterForm(forms.Form):
@@ -136,9 +139,14 @@ class CityFilterForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Jenis mitra"), choices=[("", _("Semua")), *PartnerKind.choices], required=False)
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.all(), required=False, empty_label=_("Semua")
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False, empty_label=_("Semua")
     )
     day = forms.DateField(label=_("Aktif pada tanggal"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, area: Area, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kecamatan of the reader's area only: no other city's names in the choices.
+        self.fields["kecamatan"].queryset = Kecamatan.objects.filter(area.q("city"))
 
     def clean_day(self):
         day = self.cleaned_data.get("day")

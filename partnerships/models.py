@@ -7,14 +7,18 @@ import unicodedata
 from functools import reduce
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from groups.models import Kube
+from groups.areas import KUBE_CITY
+from groups.models import City, Kube
 from kube_registry.versioning import version_field
+
+from .rules import same_city_problem
 
 
 def partner_name_key(name: str) -> str:
@@ -62,9 +66,13 @@ FORM_FIELDS: dict[str, str] = {form.value: f"has_{form.value}" for form in Partn
 
 
 class Partner(models.Model):
+    """A partner institution of one city's office: each city keeps its own list (issue 19),
+    so the same bank may be a partner in two cities, as two rows."""
+
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="partners", verbose_name=_("kota"))
     name = models.CharField(_("nama mitra"), max_length=200)
-    # partner_name_key(name): the unique constraint stops the same institution twice.
-    name_key = models.CharField(_("kunci nama"), max_length=200, unique=True, editable=False)
+    # partner_name_key(name): the unique constraint stops the same institution twice in a city.
+    name_key = models.CharField(_("kunci nama"), max_length=200, editable=False)
     kind = models.CharField(_("jenis mitra"), max_length=20, choices=PartnerKind.choices)
     contact = models.CharField(_("kontak"), max_length=255, blank=True, help_text=_("Nama petugas, telepon, alamat."))
     notes = models.TextField(_("catatan"), blank=True)
@@ -79,6 +87,13 @@ class Partner(models.Model):
         verbose_name = _("mitra")
         verbose_name_plural = _("mitra")
         permissions = [("merge_partner", _("Dapat menggabungkan mitra ganda"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "name_key"],
+                name="partner_one_name_per_city",
+                violation_error_message=_("Mitra dengan nama ini sudah terdaftar di kota ini."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -145,6 +160,14 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} — {self.kube.name}"
+
+    def clean(self):
+        """A group works only with its own city's partners (the services check it too)."""
+        if self.kube_id and self.partner_id:
+            kube_city_id = Kube.objects.filter(pk=self.kube_id).values_list(f"{KUBE_CITY}_id", flat=True)
+            problem = same_city_problem(kube_city_id.first(), self.partner.city_id)
+            if problem:
+                raise ValidationError({"partner": problem})
 
     @property
     def forms(self) -> list[str]:

@@ -12,6 +12,13 @@ row may end or correct it), else it is a new period. The rules of the services h
 across the file and the registry together: one running partnership per group and
 partner, no overlapping periods, no dates in the future or before the group was
 founded. An import adds and corrects; it never erases.
+
+Everything is within the importing user's city (issue 19; without a user, as for the
+command line, the installation's city): partners are looked up by name key in that
+city's list and new ones join it, and a row naming a group of another city is refused
+with the very message of an unknown number, so the file cannot tell one from the other.
+The helpers of that rule (`import_area`, `import_city_id`, `load_kube_refs_in_area`,
+`kube_ref_in_area`) serve the monitoring sheets too.
 """
 
 import datetime as dt
@@ -21,11 +28,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from groups.areas import KUBE_CITY, Area, area_of, city_of, home_area
+from groups.models import City, Kube
 from groups.resources import (
+    MSG_KUBE_INVALID,
+    MSG_KUBE_UNKNOWN,
     KubeRef,
     _key_text,
     _kube_refs,
@@ -49,7 +61,7 @@ from kube_registry.importing import (
 
 from .models import FORM_FIELDS, Partner, PartnerKind, PartnerMerge, Partnership, PartnershipForm, partner_name_clean
 from .models import partner_name_key as name_key
-from .rules import period_date_problems
+from .rules import period_date_problems, same_city_problem
 from .services import MSG_NAME_EMPTY
 
 MSG_KIND_FOR_NEW = gettext_noop("Mitra “{name}” belum terdaftar: isi jenis_mitra agar dapat didaftarkan.")
@@ -63,6 +75,9 @@ MSG_OPEN_TWICE = gettext_noop(
 MSG_OVERLAPS = gettext_noop("Periode ini bertumpang tindih dengan kemitraan {partner} {start} – {end} ({where}).")
 MSG_WHERE_ROW = gettext_noop("baris {row}")
 MSG_WHERE_STORED = gettext_noop("tersimpan di registri")
+MSG_NO_CITY = gettext_noop(
+    "Impor ini mencatat data sebuah kota: hanya pengguna yang bekerja di satu kota yang dapat mengimpornya."
+)
 
 BLOCK = 2_000
 FORMS = tuple(PartnershipForm)
@@ -71,6 +86,74 @@ PERIOD_FIELDS = ("started_on", "ended_on", *FORM_FIELDS.values())
 
 def _day(day: dt.date) -> str:
     return date_format(day, "j M Y")
+
+
+# --- The importing user's city ----------------------------------------------------------
+
+STATE_AREA = "areas.area"
+STATE_CITY = "areas.city_id"
+STATE_CHECKED = "areas.kubes_checked"  # kube pks whose city was looked up
+STATE_OUTSIDE = "areas.kubes_outside"  # those of them outside the importer's area
+
+
+def import_area(ctx: ImportContext) -> Area:
+    """The area the run reads in: the actor's, or the installation's city without one."""
+    if STATE_AREA not in ctx.state:
+        ctx.state[STATE_AREA] = area_of(ctx.actor) if ctx.actor is not None else home_area()
+    return ctx.state[STATE_AREA]
+
+
+def import_city_id(ctx: ImportContext) -> int | None:
+    """The city new partners and trainings of the run belong to (None: the actor has no
+    city of their own, a province's or the country's reader, who may record nothing)."""
+    if STATE_CITY not in ctx.state:
+        if ctx.actor is None:
+            city = City.objects.filter(code=settings.KUBE_CITY_CODE).first()
+        else:
+            city = city_of(ctx.actor)
+        ctx.state[STATE_CITY] = city.pk if city is not None else None
+    return ctx.state[STATE_CITY]
+
+
+def refuse_every_row(rows: Iterator[tuple[int, dict]], ctx: ImportContext) -> None:
+    """No city to record in: each row refused, with the reason."""
+    for number, _row in rows:
+        ctx.reject(number, {"": _(MSG_NO_CITY)})
+
+
+def load_kube_refs_in_area(ctx: ImportContext, numbers: set[str]) -> dict[str, KubeRef]:
+    """The groups `numbers` name (groups.resources' shared refs), and which stored ones lie
+    outside the importer's area (one query a block)."""
+    _load_kube_refs(ctx, numbers)
+    refs = _kube_refs(ctx)
+    checked = ctx.state.setdefault(STATE_CHECKED, set())
+    outside = ctx.state.setdefault(STATE_OUTSIDE, set())
+    pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - checked
+    if pks:
+        inside = set(Kube.objects.filter(pk__in=pks).filter(import_area(ctx).q(KUBE_CITY)).values_list("pk", flat=True))
+        outside |= pks - inside
+        checked |= pks
+    return refs
+
+
+def kube_ref_in_area(values: dict, refs: dict[str, KubeRef], ctx: ImportContext, errors: dict) -> KubeRef | None:
+    """`kube_ref_for_row`, a group of another city reading exactly as an unknown number."""
+    kube = kube_ref_for_row(values, refs, ctx, errors)
+    if kube is not None and kube.pk is not None and kube.pk in ctx.state.get(STATE_OUTSIDE, ()):
+        unreadable = ctx.state.get("groups.kelompok_unreadable")
+        number = values["no_registrasi"]
+        errors["no_registrasi"] = _(MSG_KUBE_INVALID if unreadable else MSG_KUBE_UNKNOWN).format(number=number)
+        return None
+    return kube
+
+
+def kube_pks_outside_city(kube_pks, city_id: int) -> set[int]:
+    """Of `kube_pks` (groups this file's kelompok sheet has just written, say), those not in `city_id`."""
+    kube_pks = set(kube_pks)
+    if not kube_pks:
+        return set()
+    inside = Kube.objects.filter(pk__in=kube_pks, **{f"{KUBE_CITY}_id": city_id}).values_list("pk", flat=True)
+    return kube_pks - set(inside)
 
 
 class FormsWidget(Widget):
@@ -175,7 +258,12 @@ class KemitraanSheet(Sheet):
     def plan_rows(self, rows: Iterator[tuple[int, dict]], total: int, ctx: ImportContext) -> None:
         self.plans: list[_Plan] = []
         self.invalid_rows: set[int] = set()
-        self.partners = self._load_partners()
+        self.city_id = import_city_id(ctx)
+        if self.city_id is None:
+            refuse_every_row(rows, ctx)
+            self.new_partners = {}
+            return
+        self.partners = self._load_partners(self.city_id)
         self.new_partners: dict[str, _PartnerRef] = {}
         self.stored: dict[tuple[int, int], list[dict]] = defaultdict(list)  # (kube pk, partner pk) -> rows
         self.looked_up: set[int] = set()
@@ -193,14 +281,13 @@ class KemitraanSheet(Sheet):
         self._count(ctx)
 
     @staticmethod
-    def _load_partners() -> dict[str, _PartnerRef]:
-        """Every stored partner by name key, and the old names of merged ones."""
-        partners = {
-            key: _PartnerRef(key, pk, name, kind)
-            for pk, key, name, kind in Partner.objects.values_list("pk", "name_key", "name", "kind")
-        }
+    def _load_partners(city_id: int) -> dict[str, _PartnerRef]:
+        """Every stored partner of the city by name key, and the old names of merged ones."""
+        stored = Partner.objects.filter(city_id=city_id).values_list("pk", "name_key", "name", "kind")
+        partners = {key: _PartnerRef(key, pk, name, kind) for pk, key, name, kind in stored}
         by_pk = {ref.pk: ref for ref in partners.values()}
-        for old_key, kept_id in PartnerMerge.objects.values_list("removed_name_key", "kept_id"):
+        merges = PartnerMerge.objects.filter(kept__city_id=city_id)
+        for old_key, kept_id in merges.values_list("removed_name_key", "kept_id"):
             if old_key not in partners and kept_id in by_pk:
                 partners[old_key] = by_pk[kept_id]
         return partners
@@ -208,9 +295,9 @@ class KemitraanSheet(Sheet):
     def _prefetch(self, block: list[tuple[int, dict]], ctx: ImportContext) -> None:
         """The groups the block names, and their stored partnerships."""
         numbers = {_key_text(row.get("no_registrasi")) for _number, row in block} - {""}
-        _load_kube_refs(ctx, numbers)
-        refs = _kube_refs(ctx)
-        kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up
+        refs = load_kube_refs_in_area(ctx, numbers)
+        outside = ctx.state[STATE_OUTSIDE]
+        kube_pks = {refs[n].pk for n in numbers if n in refs and refs[n].pk} - self.looked_up - outside
         self.looked_up |= kube_pks
         if kube_pks:
             stored = Partnership.objects.filter(kube_id__in=kube_pks)
@@ -248,7 +335,7 @@ class KemitraanSheet(Sheet):
 
     def _plan_row(self, number: int, row: dict, refs: dict[str, KubeRef], ctx: ImportContext) -> None:
         values, errors = self.clean_row(row)
-        kube = kube_ref_for_row(values, refs, ctx, errors)
+        kube = kube_ref_in_area(values, refs, ctx, errors)
         partner = self._partner(number, values, ctx, errors) if "mitra" not in errors else None
         started_on, ended_on = values.get("mulai"), values.get("selesai")
         founded_on = kube.founded_on if kube is not None else None
@@ -357,9 +444,20 @@ class KemitraanSheet(Sheet):
 
     # --- writing ----------------------------------------------------------------------
 
+    def _check_cities(self, ctx: ImportContext) -> None:
+        """Groups this file's kelompok sheet registered: in the partners' city too, or the run rolls back."""
+        new_kubes = {plan.kube.pk for plan in self.plans if plan.kube.pk not in ctx.state.get(STATE_CHECKED, ())}
+        outside = kube_pks_outside_city(new_kubes, self.city_id)
+        for plan in self.plans:
+            if plan.kube.pk in outside:
+                ctx.error(plan.row, "no_registrasi", same_city_problem(None, self.city_id))
+
     def write(self, ctx: ImportContext) -> None:
+        if not self.plans:
+            return
+        self._check_cities(ctx)
         new_partners = list(self.new_partners.values())
-        rows = [{"name": p.name, "name_key": p.key, "kind": p.kind} for p in new_partners]
+        rows = [{"city_id": self.city_id, "name": p.name, "name_key": p.key, "kind": p.kind} for p in new_partners]
         for partner, pk in zip(new_partners, insert_with_history(ctx, Partner, rows), strict=True):
             partner.pk = pk
         changes = {plan.pk: plan.changes for plan in self.plans if plan.pk and plan.changes}

@@ -1,4 +1,5 @@
-"""The rules of a partnership's dates, stated once: the services and the import call them."""
+"""The rules of a partnership, stated once (its dates; a group and a partner of one city):
+the services, the model and the import call them."""
 
 import datetime as dt
 
@@ -33,3 +34,16 @@ def period_date_problems(
         elif ended_on > today:
             problems["ended_on"] = _(MSG_DATE_IN_FUTURE)
     return problems
+
+
+MSG_PARTNER_OTHER_CITY = gettext_noop(
+    "Mitra ini terdaftar di kota lain; KUBE hanya dapat bermitra dengan mitra yang terdaftar di kotanya sendiri."
+)
+MSG_MERGE_OTHER_CITY = gettext_noop("Mitra hanya dapat digabung dengan mitra yang terdaftar di kota yang sama.")
+
+
+def same_city_problem(kube_city_id: int | None, partner_city_id: int | None) -> str:
+    """A group works only with partners of its own city's list (issue 19): the message, or ""."""
+    if kube_city_id is None or partner_city_id is None or kube_city_id != partner_city_id:
+        return _(MSG_PARTNER_OTHER_CITY)
+    return ""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
+from groups.areas import Area, area_of
 from groups.models import Kube, KubeStatus
 
 from .models import FORM_FIELDS, Partner, PartnerKind, PartnerMerge, Partnership, PartnershipForm
@@ -113,8 +114,19 @@ def kube_network(kube: Kube, *, day: dt.date) -> KubeNetwork:
     return KubeNetwork(current=current, past=past, form_totals=totals)
 
 
-def partner_choices() -> QuerySet[Partner]:
-    return Partner.objects.order_by(Lower("name"))
+def partners_in(area: Area) -> QuerySet[Partner]:
+    """The partners of the cities of `area`: every read of the partner list starts here."""
+    return Partner.objects.filter(area.q("city"))
+
+
+def partners_visible_to(user) -> QuerySet[Partner]:
+    """The partners `user` may look up: their area's (a partner of another city is not there)."""
+    return partners_in(area_of(user))
+
+
+def partner_choices(*, city_id: int) -> QuerySet[Partner]:
+    """The partners offered for a group or a training of one city: that city's list only."""
+    return Partner.objects.filter(city_id=city_id).order_by(Lower("name"))
 
 
 # --- The city's partner view -------------------------------------------------------------
@@ -149,10 +161,10 @@ def _form_counts(row: dict) -> list[tuple[str, int]]:
     return [(form.label, row[f"{form.value}_count"] or 0) for form in FORMS]
 
 
-def partner_summary(*, kubes: QuerySet[Kube], day: dt.date, kind: str = "") -> list[PartnerSummary]:
-    """Each partner with the number of `kubes` it works with on `day`, in all and by form. One query.
+def partner_summary(*, area: Area, kubes: QuerySet[Kube], day: dt.date, kind: str = "") -> list[PartnerSummary]:
+    """Each partner of `area` with the number of `kubes` it works with on `day`, in all and by form. One query.
 
-    Partners with no such group are listed too (last), so the list is the whole network.
+    Partners with no such group are listed too (last), so the list is the area's whole network.
     """
     active = _active_at(day, "partnerships__") & Q(partnerships__kube__in=kubes.values("pk"))
     by_form = {
@@ -161,7 +173,7 @@ def partner_summary(*, kubes: QuerySet[Kube], day: dt.date, kind: str = "") -> l
         )
         for form in FORMS
     }
-    partners = Partner.objects.all()
+    partners = partners_in(area)
     if kind:
         partners = partners.filter(kind=kind)
     rows = (

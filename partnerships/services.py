@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from groups.models import Kube
+from groups.areas import KUBE_CITY, city_of
+from groups.models import City, Kelurahan, Kube
 from kube_registry.versioning import version_bump, version_check
 
 from .models import (
@@ -32,8 +33,11 @@ from .models import (
 from .rules import (  # noqa: F401  (the services' messages too: forms and tests name them here)
     MSG_DATE_IN_FUTURE,
     MSG_ENDED_BEFORE_STARTED,
+    MSG_MERGE_OTHER_CITY,
+    MSG_PARTNER_OTHER_CITY,
     MSG_STARTED_BEFORE_FOUNDED,
     period_date_problems,
+    same_city_problem,
 )
 
 MSG_NAME_EMPTY = gettext_noop("Nama mitra harus memuat huruf atau angka.")
@@ -58,6 +62,7 @@ MSG_CONFLICT = gettext_noop("Data kemitraan bertabrakan dengan perubahan lain; m
 MSG_REASON_MERGE_MOVED = gettext_noop("Penggabungan mitra: dipindah dari “{name}”")
 MSG_REASON_MERGE_COMBINED = gettext_noop("Penggabungan mitra: disatukan dengan kemitraan “{name}”")
 MSG_REASON_MERGE_REMOVED = gettext_noop("Digabung ke mitra “{name}”")
+MSG_NO_CITY = gettext_noop("Mitra didaftarkan oleh petugas sebuah kota; pengguna tingkat provinsi atau nasional tidak.")
 
 PARTNER_FIELDS = ("name", "kind", "contact", "notes")
 
@@ -69,30 +74,47 @@ def _day(day: dt.date) -> str:
 # --- Partners -------------------------------------------------------------------------
 
 
-def partner_find(name: str) -> Partner | None:
-    """The partner `name` denotes: same name key, or the name of a partner merged into it."""
+def kube_city_id(kube: Kube) -> int:
+    """The id of the city `kube` is in (one query, or none when its kelurahan is loaded with it)."""
+    kelurahan_field = Kube._meta.get_field("kelurahan")
+    if kelurahan_field.is_cached(kube) and Kelurahan._meta.get_field("kecamatan").is_cached(kube.kelurahan):
+        return kube.kelurahan.kecamatan.city_id
+    return Kube.objects.filter(pk=kube.pk).values_list(f"{KUBE_CITY}_id", flat=True).get()
+
+
+def _city_id(city: City | int | None) -> int:
+    if city is None:
+        # A province's or the country's reader has no city to register a partner in: fail closed.
+        raise ValidationError(_(MSG_NO_CITY))
+    return city if isinstance(city, int) else city.pk
+
+
+def partner_find(name: str, *, city: City | int) -> Partner | None:
+    """The partner of `city` that `name` denotes: same name key, or the name of a partner merged into it."""
     key = partner_name_key(name)
     if not key:
         return None
-    partner = Partner.objects.filter(name_key=key).first()
+    city_id = _city_id(city)
+    partner = Partner.objects.filter(city_id=city_id, name_key=key).first()
     if partner is None:
-        merge = PartnerMerge.objects.filter(removed_name_key=key).select_related("kept").first()
+        merge = PartnerMerge.objects.filter(kept__city_id=city_id, removed_name_key=key).select_related("kept").first()
         partner = merge.kept if merge else None
     return partner
 
 
-def partner_name_check(name: str, *, exclude: Partner | None = None) -> str:
-    """The name key for `name`, or a message naming the partner that already has it."""
+def partner_name_check(name: str, *, city: City | int, exclude: Partner | None = None) -> str:
+    """The name key for `name`, or a message naming the partner of `city` that already has it."""
     key = partner_name_key(name)
     if not key:
         raise ValidationError({"name": _(MSG_NAME_EMPTY)})
-    taken = Partner.objects.filter(name_key=key)
+    city_id = _city_id(city)
+    taken = Partner.objects.filter(city_id=city_id, name_key=key)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     existing = taken.first()
     if existing is not None:
         raise ValidationError({"name": _(MSG_PARTNER_EXISTS).format(name=existing.name)})
-    merge = PartnerMerge.objects.filter(removed_name_key=key).select_related("kept").first()
+    merge = PartnerMerge.objects.filter(kept__city_id=city_id, removed_name_key=key).select_related("kept").first()
     if merge is not None and (exclude is None or merge.kept_id != exclude.pk):
         raise ValidationError({"name": _(MSG_PARTNER_MERGED).format(old=merge.removed_name, name=merge.kept.name)})
     return key
@@ -112,18 +134,26 @@ def _save_partner(partner: Partner, actor) -> Partner:
             partner.save()
     except IntegrityError as exc:
         # Another request registered the same name between our check and the insert.
-        partner_name_check(partner.name, exclude=partner if partner.pk else None)
+        partner_name_check(partner.name, city=partner.city_id, exclude=partner if partner.pk else None)
         raise ValidationError(_(MSG_CONFLICT)) from exc
     return partner
 
 
 @transaction.atomic
-def partner_create(*, actor, name: str, kind: str, contact: str = "", notes: str = "") -> Partner:
-    """Register a partner; refuses a name that matches one already registered."""
+def partner_create(
+    *, actor, name: str, kind: str, contact: str = "", notes: str = "", city: City | int | None = None
+) -> Partner:
+    """Register a partner in `city`'s list; refuses a name that matches one already registered there.
+
+    `city` is by default the actor's (`groups.areas.city_of`); the group's for a partner
+    named on a group's page. An actor without a city (a province's or the country's
+    reader) registers nothing.
+    """
+    city_id = _city_id(city if city is not None else city_of(actor))
     name = partner_name_clean(name)
-    key = partner_name_check(name)
+    key = partner_name_check(name, city=city_id)
     _check_kind(kind)
-    partner = Partner(name=name, name_key=key, kind=kind, contact=contact.strip(), notes=notes.strip())
+    partner = Partner(city_id=city_id, name=name, name_key=key, kind=kind, contact=contact.strip(), notes=notes.strip())
     return _save_partner(partner, actor)
 
 
@@ -134,7 +164,7 @@ def partner_update(*, actor, partner: Partner, version: int | None = None, **val
     values = {k: v for k, v in values.items() if k in PARTNER_FIELDS}
     if "name" in values:
         values["name"] = partner_name_clean(values["name"])
-        values["name_key"] = partner_name_check(values["name"], exclude=partner)
+        values["name_key"] = partner_name_check(values["name"], city=partner.city_id, exclude=partner)
     if "kind" in values:
         _check_kind(values["kind"])
     for text in ("contact", "notes"):
@@ -149,12 +179,13 @@ def partner_update(*, actor, partner: Partner, version: int | None = None, **val
 
 
 @transaction.atomic
-def partner_get_or_create(*, actor, name: str, kind: str) -> tuple[Partner, bool]:
-    """The partner `name` denotes, registered with `kind` if it is new (for the import)."""
-    partner = partner_find(name)
+def partner_get_or_create(*, actor, name: str, kind: str, city: City | int | None = None) -> tuple[Partner, bool]:
+    """The partner of `city` (by default the actor's) that `name` denotes, registered with `kind` if it is new."""
+    city_id = _city_id(city if city is not None else city_of(actor))
+    partner = partner_find(name, city=city_id)
     if partner is not None:
         return partner, False
-    return partner_create(actor=actor, name=name, kind=kind), True
+    return partner_create(actor=actor, city=city_id, name=name, kind=kind), True
 
 
 # --- Partnerships ---------------------------------------------------------------------
@@ -176,6 +207,12 @@ def _check_dates(*, kube: Kube, started_on: dt.date, ended_on: dt.date | None) -
     )
     if errors:
         raise ValidationError(errors)
+
+
+def _check_same_city(*, kube: Kube, partner: Partner) -> None:
+    problem = same_city_problem(kube_city_id(kube), partner.city_id)
+    if problem:
+        raise ValidationError({"partner": problem})
 
 
 def _check_period_free(
@@ -231,6 +268,7 @@ def partnership_add(
     """Record that `kube` works with `partner` in `forms` from `started_on` (to `ended_on`)."""
     # The group's row serialises concurrent adds for it; the constraint is the last line.
     kube = Kube.objects.select_for_update().get(pk=kube.pk)
+    _check_same_city(kube=kube, partner=partner)
     flags = _form_values(forms)
     _check_dates(kube=kube, started_on=started_on, ended_on=ended_on)
     _check_period_free(kube=kube, partner=partner, started_on=started_on, ended_on=ended_on, exclude=None)
@@ -249,9 +287,10 @@ def partnership_add_with_new_partner(
     started_on: dt.date,
     ended_on: dt.date | None = None,
 ) -> Partnership:
-    """A partnership with a partner registered on the spot; a refused partnership leaves no new partner."""
+    """A partnership with a partner registered on the spot, in the group's city's list;
+    a refused partnership leaves no new partner."""
     try:
-        partner = partner_create(actor=actor, name=new_partner_name, kind=new_partner_kind)
+        partner = partner_create(actor=actor, city=kube_city_id(kube), name=new_partner_name, kind=new_partner_kind)
     except ValidationError as exc:
         # partner_create names its own field ("name"); here it is the new partner's name.
         found = exc.message_dict.get("name") if hasattr(exc, "error_dict") else None
@@ -347,6 +386,8 @@ def partner_merge(*, actor, keep: Partner, remove: Partner) -> MergeResult:
         raise ValidationError({"remove": _(MSG_MERGE_SELF)})
     partners = {p.pk: p for p in Partner.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])}
     keep, remove = partners[keep.pk], partners[remove.pk]
+    if keep.city_id != remove.city_id:
+        raise ValidationError({"remove": _(MSG_MERGE_OTHER_CITY)})
     rows = list(
         Partnership.objects.select_for_update().filter(partner__in=[keep, remove]).order_by("kube_id", "started_on")
     )

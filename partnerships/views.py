@@ -6,6 +6,7 @@ a partnership that is not the URL's group's. The city pages need `view_all_kube`
 so a facilitator (who sees only their own groups) gets 403 there.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from groups.areas import area_of, city_of
 from groups.models import Kube
 from groups.views import KubeScopedMixin
 from kube_registry.downloads import export_response
@@ -40,6 +42,7 @@ from .selectors import (
     partner_merges,
     partner_partnerships,
     partner_summary,
+    partners_visible_to,
 )
 
 CITY_PERMISSIONS = ("partnerships.view_partner", "groups.view_all_kube")
@@ -57,7 +60,10 @@ class PartnershipAddView(KubeScopedMixin, ServiceFormMixin, FormView):
     http_method_names = FORM_METHODS
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"can_add_partner": self.request.user.has_perm("partnerships.add_partner")}
+        return super().get_form_kwargs() | {
+            "city_id": self.kube.kelurahan.kecamatan.city_id,  # the group's city's partners only
+            "can_add_partner": self.request.user.has_perm("partnerships.add_partner"),
+        }
 
     def perform(self, form):
         data = form.cleaned_data
@@ -145,7 +151,7 @@ class PartnershipEndView(PartnershipScopedMixin, ServiceFormMixin, FormView):
 
 def city_filters(request) -> tuple[CityFilterForm, dict]:
     """The city view's filter form, bound to the query string, and its clean values ({} if invalid)."""
-    form = CityFilterForm(request.GET or None)
+    form = CityFilterForm(request.GET or None, area=area_of(request.user))
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
@@ -172,7 +178,7 @@ class PartnerListView(RoleRequiredMixin, TemplateView):
             day=day,
             is_today=day == timezone.localdate(),
             kind_label=PartnerKind(kind).label if kind else "",
-            partners=list(partner_summary(kubes=kubes, day=day, kind=kind)),
+            partners=list(partner_summary(area=area_of(self.request.user), kubes=kubes, day=day, kind=kind)),
             totals=network_totals(kubes=kubes, day=day, kind=kind),
             forms=PartnershipForm.choices,
             without=without_rows,
@@ -215,14 +221,15 @@ class PartnershipExportView(RoleRequiredMixin, View):
 
 
 class PartnerScopedMixin(RoleRequiredMixin):
-    """The partner in the URL (else 404, before any 403): the city's list, the same for every role."""
+    """The partner in the URL among the user's area's (else 404, before any 403): a
+    partner of another city answers as one that does not exist."""
 
     scope = ("partner",)
     http_method_names = FORM_METHODS
 
     @cached_property
     def partner(self) -> Partner:
-        return get_object_or_404(Partner, pk=self.kwargs["pk"])
+        return get_object_or_404(partners_visible_to(self.request.user), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"partner": self.partner}
@@ -254,8 +261,18 @@ class PartnerCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
     template_name = "partnerships/partner_form.html"
     http_method_names = FORM_METHODS
 
+    @cached_property
+    def city(self):
+        return city_of(self.request.user)
+
+    def get_form(self, form_class=None):
+        if self.city is None:
+            # A province's or the country's reader registers nothing (fail closed).
+            raise PermissionDenied
+        return super().get_form(form_class)
+
     def perform(self, form):
-        partner = services.partner_create(actor=self.request.user, **form.cleaned_data)
+        partner = services.partner_create(actor=self.request.user, city=self.city, **form.cleaned_data)
         self.success_message = _("Mitra {name} terdaftar.").format(name=partner.name)
         return partner
 

@@ -146,6 +146,18 @@ def categories_block(params: DashboardParams, *, full: bool = False, built: dict
     )
 
 
+def city_block(params: DashboardParams, *, full: bool = False, built: dict | None = None) -> Block:
+    rows = selectors.by_city(params.kubes, params.as_of)
+    body, total = _category_rows(rows)
+    return Block(
+        key="kota",
+        title=_("Kategori per kota"),
+        table=Table(columns=_category_columns(_("Kota")), rows=body, total=total),
+        figure=charts.stacked_categories_figure(rows, category_labels(), horizontal=True),
+        summary=charts.stacked_categories_summary(rows, category_labels()),
+    )
+
+
 def kecamatan_block(params: DashboardParams, *, full: bool = False, built: dict | None = None) -> Block:
     rows = selectors.by_kecamatan(params.kubes, params.as_of)
     body, total = _category_rows(rows)
@@ -453,6 +465,7 @@ def coverage_block(params: DashboardParams, *, full: bool = False, built: dict |
 
 BLOCKS: dict[str, Callable[..., Block]] = {
     "kategori": categories_block,
+    "kota": city_block,
     "kecamatan": kecamatan_block,
     "jenis_usaha": business_field_block,
     "tahunan": years_block,
@@ -467,9 +480,15 @@ BLOCKS: dict[str, Callable[..., Block]] = {
 }
 
 
+# Blocks only a dashboard over several cities has.
+SEVERAL_CITIES_ONLY = {"kota"}
+
+
 def build_all(params: DashboardParams) -> dict[str, Block]:
     """Every block for the page, in order (the group lists cut to their first rows)."""
     built: dict[str, Block] = {}
     for key, build in BLOCKS.items():
+        if key in SEVERAL_CITIES_ONLY and not params.several_cities:
+            continue
         built[key] = build(params, built=built)
     return built

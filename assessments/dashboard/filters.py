@@ -10,29 +10,34 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from finances.periods import add_months, last_complete_month, month_end, month_start
-from groups.filters import FacilitatorChoiceField, facilitators, place_choices
+from groups.areas import Area
+from groups.filters import FacilitatorChoiceField, facilitators, wide_area_choices
 from groups.forms import DateInput
-from groups.models import BusinessField, Kecamatan, Kelurahan, Kube
+from groups.models import BusinessField, City, Kecamatan, Kelurahan, Kube
 
-PLACE_FIELDS = ("kecamatan", "kelurahan", "business_field", "facilitator")
+PLACE_FIELDS = ("kota", "kecamatan", "kelurahan", "business_field", "facilitator")
+PLACE_LOOKUPS = {"kota": "kelurahan__kecamatan__city", "kecamatan": "kelurahan__kecamatan"}
 
 
 class DashboardFilterForm(forms.Form):
+    # Every place choice is of the user's area (set in __init__); `kota` only for a province or the country.
+    kota = forms.ModelChoiceField(label=_("Kota"), queryset=City.objects.none(), required=False, empty_label=_("Semua"))
     kecamatan = forms.ModelChoiceField(
-        label=_("Kecamatan"), queryset=Kecamatan.objects.order_by("name"), required=False, empty_label=_("Semua")
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False, empty_label=_("Semua")
     )
     kelurahan = forms.ModelChoiceField(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.order_by("name"), required=False, empty_label=_("Semua")
+        label=_("Kelurahan"), queryset=Kelurahan.objects.none(), required=False, empty_label=_("Semua")
     )
     business_field = forms.ChoiceField(
         label=_("Jenis usaha"), choices=[("", _("Semua")), *BusinessField.choices], required=False
     )
     facilitator = FacilitatorChoiceField(
-        label=_("Pendamping"), queryset=facilitators(), required=False, empty_label=_("Semua")
+        label=_("Pendamping"), queryset=get_user_model().objects.none(), required=False, empty_label=_("Semua")
     )
     tahun = forms.TypedChoiceField(label=_("Tahun"), coerce=int, required=False, empty_value=None)
     tanggal = forms.DateField(
@@ -45,16 +50,24 @@ class DashboardFilterForm(forms.Form):
         help_text=_("Kosong: setahun sebelum tanggal penilaian."),
     )
 
-    def __init__(self, *args, years: list[int], today: dt.date, user=None, **kwargs):
+    def __init__(self, *args, years: list[int], today: dt.date, area: Area, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.area = area
         choices = sorted({*years, today.year}, reverse=True)
         self.fields["tahun"].choices = [("", _("Hari ini"))] + [(year, str(year)) for year in choices]
-        self.fields["facilitator"].queryset = facilitators()
-        if user is not None:  # the user's area's places only: a country's were most of the page's time
+        self.fields["kecamatan"].queryset = Kecamatan.objects.in_area(area).order_by("name")
+        self.fields["kelurahan"].queryset = Kelurahan.objects.in_area(area).order_by("name")
+        self.fields["facilitator"].queryset = facilitators(area)
+        if area.is_city:
+            del self.fields["kota"]
+        else:
+            self.fields["kota"].queryset = City.objects.in_area(area).order_by("name")
+            # A province's or the country's places: those of the chosen city (groups.filters).
             fields = [self.fields[name] for name in ("kecamatan", "kelurahan", "facilitator")]
-            scoped = place_choices(user, self.data, *(field.queryset for field in fields))
-            for field, queryset in zip(fields, scoped, strict=True):
+            for field, queryset in zip(
+                fields, wide_area_choices(area, self.data, *(field.queryset for field in fields)), strict=True
+            ):
                 field.queryset = queryset
         for bound in self.fields.values():
             css = "form-select" if isinstance(bound.widget, forms.Select) else "form-control"
@@ -88,6 +101,7 @@ class DashboardParams:
     movement_from: dt.date
     last_month: dt.date  # the latest complete month on `as_of`
     query: str  # the filter as a query string, for export links and the group list
+    several_cities: bool = False  # a province's or the country's dashboard: the breakdown by city
 
 
 def dashboard_params(form: DashboardFilterForm, kubes: QuerySet[Kube]) -> DashboardParams:
@@ -97,7 +111,7 @@ def dashboard_params(form: DashboardFilterForm, kubes: QuerySet[Kube]) -> Dashbo
     for name in PLACE_FIELDS:
         value = cleaned.get(name)
         if value:
-            lookup = {"kecamatan": "kelurahan__kecamatan"}.get(name, name)
+            lookup = PLACE_LOOKUPS.get(name, name)
             kubes = kubes.filter(**{lookup: value})
     as_of = form.as_of_from(cleaned) if cleaned else today
     year_before = add_months(as_of, -12)
@@ -117,4 +131,5 @@ def dashboard_params(form: DashboardFilterForm, kubes: QuerySet[Kube]) -> Dashbo
         movement_from=movement_from,
         last_month=last_month,
         query=urlencode(query),
+        several_cities=not form.area.is_city and not cleaned.get("kota"),
     )

@@ -90,6 +90,11 @@ def by_kecamatan(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
     return _grouped(kubes, day, "kelurahan__kecamatan_id", "kelurahan__kecamatan__name")
 
 
+def by_city(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
+    """Groups per city and category on `day`; one query (a province's or the country's dashboard)."""
+    return _grouped(kubes, day, "kelurahan__kecamatan__city_id", "kelurahan__kecamatan__city__name")
+
+
 def by_business_field(kubes: QuerySet[Kube], day: dt.date) -> list[CategoryRow]:
     """Groups per business field and category on `day`; one query. Labels are the codes."""
     return _grouped(kubes, day, "business_field", "business_field")
@@ -203,16 +208,22 @@ def money_by_month(kubes: QuerySet[Kube], last: dt.date, *, months: int = 12) ->
     return result
 
 
-def assessment_years() -> list[int]:
-    """Years that have an assessment, for the period filter; two queries, read from the as-of
-    index (the first and last dates, then whether each year between holds one) rather than
-    from every assessment (at national size the plain `dates()` took most of a second)."""
+def assessment_years(kubes: QuerySet[Kube]) -> list[int]:
+    """Years that have an assessment of `kubes` (the user's area), for the period filter; two queries.
+
+    Not `dates()` over every assessment (most of a second at national size): the first and
+    last dates of all (the as-of index's ends: no year of `kubes` lies outside them), then
+    whether each year between holds an assessment of `kubes` (one probe of that index each).
+    """
     bounds = Assessment.objects.aggregate(first=Min("as_of"), last=Max("as_of"))
     if bounds["first"] is None:
         return []
     years = range(bounds["first"].year, bounds["last"].year + 1)
+    ids = kubes.order_by().values("pk")
     held = {
-        f"y{year}": Exists(Assessment.objects.filter(as_of__gte=dt.date(year, 1, 1), as_of__lte=dt.date(year, 12, 31)))
+        f"y{year}": Exists(
+            Assessment.objects.filter(kube__in=ids, as_of__gte=dt.date(year, 1, 1), as_of__lte=dt.date(year, 12, 31))
+        )
         for year in years
     }
     row = Assessment.objects.order_by().annotate(**held).values(*held)[0]

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView, View
 
 from finances.periods import last_complete_month, report_due_on
 from finances.selectors import facilitator_months
+from groups.areas import area_of
 from groups.models import Kube, KubeStatus
 from groups.selectors import kube_queryset
 from kube_registry.downloads import export_response
@@ -32,7 +33,10 @@ class DashboardMixin(RoleRequiredMixin):
 
     def get_params(self):
         form = DashboardFilterForm(
-            self.request.GET or None, years=selectors.assessment_years(), today=self.today(), user=self.request.user
+            self.request.GET or None,
+            years=selectors.assessment_years(Kube.objects.visible_to(self.request.user)),
+            today=self.today(),
+            area=area_of(self.request.user),
         )
         if form.is_bound:
             form.is_valid()
@@ -65,6 +69,8 @@ class DashboardExportView(DashboardMixin, View):
         if build is None or fmt not in FORMATS:
             raise Http404
         _form, params = self.get_params()
+        if key in blocks.SEVERAL_CITIES_ONLY and not params.several_cities:
+            raise Http404
         block = build(params, full=True)
         # A block's table counts groups; it names no person.
         return export_response(

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "kube_registry",
     "groups",
     "finances",
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "offline",
     "notifications",
     "jobs",
+    "api",
     "pages",
 ]
 
@@ -231,6 +235,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING"), "propagate": False},
     },
 }
+
+# --- The read API (/api/): settings/api.py ------------------------------------------
+from .api import *  # noqa: E402, F403
 
 # --- Security and deployment (docs/deploy.md) -------------------------------------
 from .security import *  # noqa: E402, F403

@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from assessments.dashboard.selectors import assessment_years
 from assessments.models import Assessment
+from groups.models import Kube
 from tests.factories import KubeFactory
 
 
-def _plain() -> list[int]:
-    return [day.year for day in Assessment.objects.dates("as_of", "year")]
+def _plain(kubes=None) -> list[int]:
+    assessments = Assessment.objects.all() if kubes is None else Assessment.objects.filter(kube__in=kubes)
+    return [day.year for day in assessments.dates("as_of", "year")]
 
 
 def _assess(kube, day: dt.date) -> None:
@@ -27,7 +29,7 @@ def _assess(kube, day: dt.date) -> None:
 
 
 def test_no_assessment_no_year(db):
-    assert assessment_years() == _plain() == []
+    assert assessment_years(Kube.objects.all()) == _plain() == []
 
 
 @pytest.mark.parametrize(
@@ -42,8 +44,11 @@ def test_the_years_are_the_plain_ones(facilitator, days):
     kubes = [KubeFactory(facilitator=facilitator, name=f"KUBE Tahun {n}") for n in range(2)]
     for n, day in enumerate(days):
         _assess(kubes[n % 2], day)
-    assert assessment_years() == _plain()
-    assert assessment_years() == sorted({day.year for day in days})
+    assert assessment_years(Kube.objects.all()) == _plain()
+    assert assessment_years(Kube.objects.all()) == sorted({day.year for day in days})
+    # The years of some groups only (a user's area): theirs, not the others'.
+    some = Kube.objects.filter(pk=kubes[0].pk)
+    assert assessment_years(some) == _plain(some) == sorted({day.year for day in days[::2]})
 
 
 def test_two_queries_however_many_years(facilitator, django_assert_num_queries):
@@ -52,4 +57,4 @@ def test_two_queries_however_many_years(facilitator, django_assert_num_queries):
         _assess(kube, dt.date(year, 12, 31))
     plain = _plain()
     with django_assert_num_queries(2):
-        assert assessment_years() == plain
+        assert assessment_years(Kube.objects.all()) == plain

@@ -76,6 +76,11 @@ WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "he
 # JSON list of pages, the load balancers' plain-text health check, the queue's JSON
 # (its health, a job's progress) and an export job's file.
 NOT_HTML = {
+    # The API's index and schema are JSON/YAML; its documentation page is drf-spectacular's
+    # Swagger UI (a third party's page; tests/e2e/test_api_docs.py checks it works under the CSP).
+    "api:index",
+    "api:schema",
+    "api:docs",
     "groups:kube_export",
     "groups:import_template",
     "partnerships:partnership_export",

@@ -1,8 +1,9 @@
 """The group list's filter choices at national size (issue 19, part 3): the user's area's only.
 
 Every region and facilitator of a country (tens of thousands of options) on every list
-page cost most of its time; the choices are now the area's. Each test compares the
-choices offered, and the groups a filter then finds, with the plain query on the same data.
+page cost most of its time; the choices are the area's, and a province's or the
+country's readers choose a city first. Each test compares the choices offered, and the
+groups a filter then finds, with the plain query on the same data.
 """
 
 import pytest
@@ -64,16 +65,22 @@ def test_the_installation_city_officer_keeps_every_one_of_theirs(client, country
     assert _choices(response, "facilitator") == {country["facilitators"]["64.74"]}
 
 
-def test_a_national_reader_chooses_a_kecamatan_first(client, country):
+def test_a_national_reader_chooses_a_city_first(client, country):
     client.force_login(country["national"])
     response = client.get("/kelompok/")
-    assert _choices(response, "kecamatan") == set(Kecamatan.objects.all())
+    assert _choices(response, "kota") >= {country["samarinda"]}
+    assert _choices(response, "kecamatan") == set()
     assert _choices(response, "kelurahan") == set()
     assert _choices(response, "facilitator") == set()
-    kecamatan = Kecamatan.objects.filter(city__code=SAMARINDA).order_by("code").first()
-    response = client.get("/kelompok/", {"kecamatan": kecamatan.pk})
-    assert _choices(response, "kelurahan") == set(kecamatan.kelurahans.all())
+    response = client.get("/kelompok/", {"kota": country["samarinda"].pk})
+    assert _choices(response, "kecamatan") == set(Kecamatan.objects.filter(city__code=SAMARINDA))
+    assert _choices(response, "kelurahan") == set(Kelurahan.objects.filter(kecamatan__city__code=SAMARINDA))
     assert _choices(response, "facilitator") == {country["facilitators"][SAMARINDA]}
+    # A kecamatan chosen (a link from elsewhere) stands for its city.
+    kecamatan = Kecamatan.objects.filter(city__code="64.74").order_by("code").first()
+    response = client.get("/kelompok/", {"kecamatan": kecamatan.pk})
+    assert _choices(response, "kecamatan") == set(Kecamatan.objects.filter(city__code="64.74"))
+    assert _choices(response, "facilitator") == {country["facilitators"]["64.74"]}
 
 
 @pytest.mark.parametrize("who", ["officer", "national"])

@@ -157,7 +157,9 @@ def test_the_queue_page_query_count_does_not_grow_with_jobs(client_for, officer,
 
 
 def test_a_scheduled_assessment_has_no_owner_and_is_the_offices(client_for, officer, facilitator, run_queue):
-    """As a schedule queues it (the monthly assessment): no person owns it, the office sees it."""
+    """As a schedule queues it (the monthly assessment): no person owns it; it spans every
+    city, so only a national reader's office sees it (issue 19), not one city's."""
+    from groups.models import UserArea
     from jobs.services import job_enqueue
     from pages import tasks
 
@@ -166,5 +168,8 @@ def test_a_scheduled_assessment_has_no_owner_and_is_the_offices(client_for, offi
     run_queue()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result["total"] == 1
-    assert "Jadwal otomatis" in client_for(officer).get(reverse("jobs:list")).content.decode()
+    assert client_for(officer).get(job.get_absolute_url()).status_code == 404
     assert client_for(facilitator).get(job.get_absolute_url()).status_code == 404
+    UserArea.objects.create(user=officer, level="nasional")
+    officer.refresh_from_db()
+    assert "Jadwal otomatis" in client_for(officer).get(reverse("jobs:list")).content.decode()

@@ -33,7 +33,7 @@ from tests.finances.factories import AssetFactory, GrantFactory, LoanFactory, Mo
 from tests.finances.test_resources import ASET, BANTUAN, LAPORAN, PINJAMAN
 from tests.groups.test_export import KELOMPOK_COLUMNS
 from tests.monitoring.test_resources import KUNJUNGAN, PELATIHAN
-from tests.partnerships.factories import PartnerFactory, PartnershipFactory
+from tests.partnerships.factories import PartnerFactory, PartnershipFactory, home_city
 from tests.partnerships.test_resources import KEMITRAAN
 from tests.workbooks import ANGGOTA
 
@@ -116,7 +116,9 @@ def fill(kube: Kube) -> Kube:
     Visit.objects.create(
         kube=kube, visited_on=D(2024, 3, 3), kind="monev", visitor=kube.facilitator, attendance_count=6
     )
-    training = Training.objects.create(title=f"Pelatihan kompos {kube.name}", held_on=D(2023, 5, 2), kind="pelatihan")
+    training = Training.objects.create(
+        city=home_city(), title=f"Pelatihan kompos {kube.name}", held_on=D(2023, 5, 2), kind="pelatihan"
+    )
     training.participants.set([ketua])
     return kube
 

@@ -6,8 +6,9 @@ import io
 import factory
 from PIL import Image
 
-from monitoring.models import FollowUp, FollowUpOwner, Visit, VisitKind, VisitPhoto
+from monitoring.models import FollowUp, FollowUpOwner, Training, TrainingKind, Visit, VisitKind, VisitPhoto
 from tests.factories import FacilitatorFactory, KubeFactory
+from tests.partnerships.factories import home_city
 
 
 def jpeg_bytes(size=(40, 30), color=(200, 120, 40)) -> bytes:
@@ -47,3 +48,15 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     action = "Membuat jadwal piket tertulis."
     owner = FollowUpOwner.PENDAMPING
     due_on = factory.LazyAttribute(lambda o: o.visit.visited_on + dt.timedelta(days=30))
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    """A training of the installation's city (where the factories' groups are)."""
+
+    class Meta:
+        model = Training
+
+    city = factory.LazyFunction(home_city)
+    title = factory.Sequence(lambda n: f"Pelatihan {n}")
+    held_on = dt.date(2024, 2, 10)
+    kind = TrainingKind.PELATIHAN

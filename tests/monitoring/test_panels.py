@@ -11,7 +11,7 @@ from monitoring.dynamics import ASPECTS
 from monitoring.models import FollowUp, FollowUpOwner, Training, TrainingKind, Visit
 from tests.factories import MembershipFactory
 from tests.finances.factories import MonthlyReportFactory, ProductFactory
-from tests.partnerships.factories import PartnershipFactory
+from tests.partnerships.factories import PartnershipFactory, home_city
 
 TODAY = dt.date(2026, 6, 30)
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def build_history(kube, *, extra_visits: int = 0):
         outcome="Selesai",
     )
     training, _created = Training.objects.get_or_create(
-        title="Studi banding ke Malang", held_on=dt.date(2025, 11, 3), kind=TrainingKind.STUDI_BANDING
+        city=home_city(), title="Studi banding ke Malang", held_on=dt.date(2025, 11, 3), kind=TrainingKind.STUDI_BANDING
     )
     members = [MembershipFactory(kube=kube) for _ in range(3)]
     training.participants.add(*members[:2], MembershipFactory())  # one of another group

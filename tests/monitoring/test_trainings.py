@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from monitoring.models import Training
 from tests.factories import KubeFactory, MembershipFactory
-from tests.partnerships.factories import PartnerFactory
+from tests.partnerships.factories import PartnerFactory, home_city
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_a_bad_training_is_refused_with_its_message_and_nothing_saved(
 
 
 def test_the_same_title_on_the_same_day_is_refused(client_for, officer, groups):
-    Training.objects.create(title="Pelatihan kompos", held_on=D(2024, 2, 10), kind="pelatihan")
+    Training.objects.create(city=home_city(), title="Pelatihan kompos", held_on=D(2024, 2, 10), kind="pelatihan")
     response = client_for(officer).post(reverse("trainings:training_create"), form_data())
     assert "sudah tercatat" in response.content.decode()
     assert Training.objects.count() == 1
@@ -83,7 +83,7 @@ def test_the_same_title_on_the_same_day_is_refused(client_for, officer, groups):
 
 def test_an_officer_changes_a_training(client_for, officer, groups):
     mine, theirs = groups
-    training = Training.objects.create(title="Kompos", held_on=D(2024, 2, 10), kind="pelatihan")
+    training = Training.objects.create(city=home_city(), title="Kompos", held_on=D(2024, 2, 10), kind="pelatihan")
     training.participants.set([mine])
     url = reverse("trainings:training_update", args=[training.pk])
     client = client_for(officer)
@@ -99,9 +99,11 @@ def test_a_facilitator_sees_only_trainings_of_their_members_and_only_their_membe
     client_for, facilitator, other_facilitator, groups
 ):
     mine, theirs = groups
-    shared = Training.objects.create(title="Studi banding Malang", held_on=D(2023, 8, 1), kind="studi_banding")
+    shared = Training.objects.create(
+        city=home_city(), title="Studi banding Malang", held_on=D(2023, 8, 1), kind="studi_banding"
+    )
     shared.participants.set([mine, theirs])
-    elsewhere = Training.objects.create(title="Pameran kota", held_on=D(2023, 9, 1), kind="pameran")
+    elsewhere = Training.objects.create(city=home_city(), title="Pameran kota", held_on=D(2023, 9, 1), kind="pameran")
     elsewhere.participants.set([theirs])
     client = client_for(facilitator)
 
@@ -129,16 +131,22 @@ def test_the_list_runs_the_same_queries_for_2_and_20_trainings(client_for, offic
         return len(queries)
 
     for n in range(2):
-        Training.objects.create(title=f"T{n}", held_on=D(2023, 1, 1), kind="pelatihan").participants.set([mine])
+        Training.objects.create(
+            city=home_city(), title=f"T{n}", held_on=D(2023, 1, 1), kind="pelatihan"
+        ).participants.set([mine])
     few = count()
     for n in range(2, 20):
-        Training.objects.create(title=f"T{n}", held_on=D(2023, 1, 1), kind="pelatihan").participants.set([theirs])
+        Training.objects.create(
+            city=home_city(), title=f"T{n}", held_on=D(2023, 1, 1), kind="pelatihan"
+        ).participants.set([theirs])
     assert count() == few
 
 
 def test_a_members_trainings_show_on_their_member_page(client_for, facilitator, groups):
     mine, _theirs = groups
-    training = Training.objects.create(title="Public speaking", held_on=D(2023, 3, 1), kind="pelatihan")
+    training = Training.objects.create(
+        city=home_city(), title="Public speaking", held_on=D(2023, 3, 1), kind="pelatihan"
+    )
     training.participants.set([mine])
     url = reverse("groups:person_update", args=[mine.kube.pk, mine.pk])
     page = client_for(facilitator).get(url).content.decode()

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from groups.areas import home_area
 from groups.models import Kecamatan, Kelurahan, Kube, KubeStatus
 from partnerships.models import PartnerKind
 from partnerships.selectors import (
@@ -103,7 +104,7 @@ def city():
 
 
 def test_partner_summary_counts_groups_by_form(city):
-    rows = partner_summary(kubes=Kube.objects.all(), day=DAY)
+    rows = partner_summary(area=home_area(), kubes=Kube.objects.all(), day=DAY)
     by_name = {r.name: r for r in rows}
     assert [r.name for r in rows] == ["Dinas Sosial", "Bank", "Mitra Diam"]
     assert by_name["Dinas Sosial"].kube_count == 2
@@ -117,7 +118,7 @@ def test_partner_summary_counts_groups_by_form(city):
 
 def test_city_view_selectors_respect_kind_and_kecamatan(city):
     north = Kube.objects.filter(kelurahan__kecamatan=city["north"].kecamatan)
-    rows = partner_summary(kubes=north, day=DAY, kind=PartnerKind.LEMBAGA_KEUANGAN)
+    rows = partner_summary(area=home_area(), kubes=north, day=DAY, kind=PartnerKind.LEMBAGA_KEUANGAN)
     assert [(r.name, r.kube_count) for r in rows] == [("Bank", 1)]
     totals = network_totals(kubes=north, day=DAY)
     assert totals.kube_count == 1
