@@ -24,7 +24,7 @@ database, kube_national_<per mille>), a register at `--scale` (NATIONAL_SCALE, d
 - assessments as the app keeps them: each group at every 31 December and at the as-of
   date (the end of the last complete month at build time), about 850,000, with evidence
   JSON the size of the rubric's; 1% of groups judged by an officer, carried forward;
-- one asset per group, partnerships with 300 partners, loans, and visits every three
+- one asset per group, partnerships with each city's 10 partners, loans, and visits every three
   months over the last two years.
 
 Rows go in with COPY (psycopg2 `copy_expert`), generated in Python while the server
@@ -762,13 +762,23 @@ class Build:
 
         started = time.perf_counter()
         rng = self.rng
+        # Each city keeps its own partners (Partner.city): 10 each, its groups' partnerships among them.
         partners = Partner.objects.bulk_create(
             [
-                Partner(name=f"Mitra Nasional {n}", name_key=partner_name_key(f"Mitra Nasional {n}"), kind=kind)
-                for n, kind in enumerate(PartnerKind.values * (300 // len(PartnerKind.values)))
+                Partner(
+                    city=city,
+                    name=f"Mitra {city.code_digits} {n}",
+                    name_key=partner_name_key(f"Mitra {city.code_digits} {n}"),
+                    kind=PartnerKind.values[n % len(PartnerKind.values)],
+                )
+                for city in self.cities
+                for n in range(10)
             ]
         )
-        partner_ids = [p.pk for p in partners]
+        partner_ids: dict[int, list[int]] = {}
+        for partner in partners:
+            partner_ids.setdefault(partner.city_id, []).append(partner.pk)
+        city_partners = [partner_ids[city.pk] for city in self.cities]
         assets = Table(Asset, ["id", "kube_id", "name", "acquired_on", "value"], self.now)
         assets.copy(
             cursor,
@@ -785,8 +795,8 @@ class Build:
         count = {"partnerships": 0, "loans": 0, "visits": 0}
 
         def partnership_lines():
-            for k, (founded_on, *_rest) in enumerate(self.kubes):
-                for partner in rng.sample(partner_ids, rng.choice((0, 0, 1, 1, 2, 3, 5))):
+            for k, (founded_on, _pattern, _status, city_index) in enumerate(self.kubes):
+                for partner in rng.sample(city_partners[city_index], rng.choice((0, 0, 1, 1, 2, 3, 5))):
                     count["partnerships"] += 1
                     yield partnerships.line(k + 1, partner, True, rng.random() < 0.3, rng.random() < 0.2, founded_on)
 

@@ -10,7 +10,7 @@ index answers it), so counting by category, kecamatan or business field is a sin
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Max, Min, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 
 from finances.models import REPORTED_STATUSES, MonthlyReport
@@ -209,22 +209,6 @@ def money_by_month(kubes: QuerySet[Kube], last: dt.date, *, months: int = 12) ->
 
 
 def assessment_years(kubes: QuerySet[Kube]) -> list[int]:
-    """Years that have an assessment of `kubes` (the user's area), for the period filter; two queries.
-
-    Not `dates()` over every assessment (most of a second at national size): the first and
-    last dates of all (the as-of index's ends: no year of `kubes` lies outside them), then
-    whether each year between holds an assessment of `kubes` (one probe of that index each).
-    """
-    bounds = Assessment.objects.aggregate(first=Min("as_of"), last=Max("as_of"))
-    if bounds["first"] is None:
-        return []
-    years = range(bounds["first"].year, bounds["last"].year + 1)
-    ids = kubes.order_by().values("pk")
-    held = {
-        f"y{year}": Exists(
-            Assessment.objects.filter(kube__in=ids, as_of__gte=dt.date(year, 1, 1), as_of__lte=dt.date(year, 12, 31))
-        )
-        for year in years
-    }
-    row = Assessment.objects.order_by().annotate(**held).values(*held)[0]
-    return [year for year in years if row[f"y{year}"]]
+    """Years that have an assessment of `kubes` (the user's area), for the period filter; one query."""
+    dates = Assessment.objects.filter(kube__in=kubes.values("pk")).dates("as_of", "year")
+    return [day.year for day in dates]
