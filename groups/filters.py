@@ -21,6 +21,10 @@ def facilitators(area: Area):
     return get_user_model().objects.filter(users_q(area), groups__name=ROLE_FACILITATOR).order_by("username")
 
 
+# A province's or the country's reader picks a city before its places and people are offered.
+MSG_CHOOSE_CITY_FIRST = _("Pilih kota dahulu: kecamatan, kelurahan dan pendamping kota itu lalu dapat dipilih.")
+
+
 def wide_area_choices(area: Area, data, kecamatans, kelurahans, people) -> tuple:
     """For a province's or the country's readers: the kecamatan, kelurahan and facilitators of the
     city they chose (`kota`, or the chosen `kecamatan`'s city), none before (issue 19, part 3).
@@ -118,7 +122,10 @@ class KubeFilter(django_filters.FilterSet):
         label=_("Cari"), method="search", help_text=_("Nama atau nomor registrasi. NIK anggota: lewat Cari NIK.")
     )
     kota = django_filters.ModelChoiceFilter(
-        label=_("Kota"), field_name="kelurahan__kecamatan__city", queryset=City.objects.none()
+        label=_("Kota"),
+        field_name="kelurahan__kecamatan__city",
+        queryset=City.objects.none(),
+        help_text=MSG_CHOOSE_CITY_FIRST,
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.none()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finances.periods import add_months, last_complete_month, month_end, month_start
 from groups.areas import Area
-from groups.filters import FacilitatorChoiceField, facilitators, wide_area_choices
+from groups.filters import MSG_CHOOSE_CITY_FIRST, FacilitatorChoiceField, facilitators, wide_area_choices
 from groups.forms import DateInput
 from groups.models import BusinessField, City, Kecamatan, Kelurahan, Kube
 
@@ -26,7 +26,13 @@ PLACE_LOOKUPS = {"kota": "kelurahan__kecamatan__city", "kecamatan": "kelurahan__
 
 class DashboardFilterForm(forms.Form):
     # Every place choice is of the user's area (set in __init__); `kota` only for a province or the country.
-    kota = forms.ModelChoiceField(label=_("Kota"), queryset=City.objects.none(), required=False, empty_label=_("Semua"))
+    kota = forms.ModelChoiceField(
+        label=_("Kota"),
+        queryset=City.objects.none(),
+        required=False,
+        empty_label=_("Semua"),
+        help_text=MSG_CHOOSE_CITY_FIRST,
+    )
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"), queryset=Kecamatan.objects.none(), required=False, empty_label=_("Semua")
     )
