@@ -154,6 +154,11 @@ def test_the_provinces_observer_reads_its_cities_and_writes_nothing(client):
     page = home.content.decode()
     assert "Provinsi Kalimantan Timur" in page
     assert "Kategori per kota" in page  # the breakdown by city
+    # Every kecamatan and facilitator of several cities would be thousands of rows: a city first.
+    assert "Kategori per kecamatan" not in page
+    samarinda = City.objects.get(code=SAMARINDA)
+    one_city = client.get(reverse("assessments:dashboard"), {"kota": samarinda.pk}).content.decode()
+    assert "Kategori per kecamatan" in one_city and "Kategori per kota" not in one_city
     listing = client.get(reverse("groups:kube_list")).content.decode()
     assert world.kube.name in listing and world.samarinda_kube.name in listing
     assert client.get(world.kube.get_absolute_url()).status_code == 200

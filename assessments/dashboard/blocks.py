@@ -482,13 +482,24 @@ BLOCKS: dict[str, Callable[..., Block]] = {
 
 # Blocks only a dashboard over several cities has.
 SEVERAL_CITIES_ONLY = {"kota"}
+# Blocks of one city's places and people: over several cities (a province, the country) they
+# would list every kecamatan and facilitator (thousands of rows); picking a city brings them back.
+ONE_CITY_ONLY = {"kecamatan", "kelengkapan_pendamping"}
+
+
+def shown(key: str, params: DashboardParams) -> bool:
+    if key in SEVERAL_CITIES_ONLY:
+        return params.several_cities
+    if key in ONE_CITY_ONLY:
+        return not params.several_cities
+    return True
 
 
 def build_all(params: DashboardParams) -> dict[str, Block]:
     """Every block for the page, in order (the group lists cut to their first rows)."""
     built: dict[str, Block] = {}
     for key, build in BLOCKS.items():
-        if key in SEVERAL_CITIES_ONLY and not params.several_cities:
+        if not shown(key, params):
             continue
         built[key] = build(params, built=built)
     return built

@@ -69,7 +69,7 @@ class DashboardExportView(DashboardMixin, View):
         if build is None or fmt not in FORMATS:
             raise Http404
         _form, params = self.get_params()
-        if key in blocks.SEVERAL_CITIES_ONLY and not params.several_cities:
+        if not blocks.shown(key, params):
             raise Http404
         block = build(params, full=True)
         # A block's table counts groups; it names no person.
