@@ -5,8 +5,12 @@ No filter takes a NIK or another personal number: they must never travel in a UR
 (server logs), as on the group list (groups.selectors.kube_search).
 """
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 
 from assessments.listing import category_filter
 from assessments.models import Category
@@ -16,6 +20,26 @@ from groups.selectors import kube_search
 from partnerships.models import PartnerKind
 
 MONTH_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+MSG_MOMENT_OUT_OF_RANGE = _("Waktu di luar jangkauan; tulis mis. 2026-01-31T08:00:00+08:00.")
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC: Python accepts offsets up to ±23:59
+    that PostgreSQL refuses ("time zone displacement out of range"), and a moment that does not
+    exist in UTC (year 1 minus an offset) is a clear 400, never a server error."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(dt.UTC)
+        except (OverflowError, ValueError) as exc:
+            raise ValidationError(MSG_MOMENT_OUT_OF_RANGE, code="invalid") from exc
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 def _code(field_name: str, label: str) -> filters.CharFilter:
@@ -31,7 +55,7 @@ class KubeApiFilter(filters.FilterSet):
     business_field = filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
     kategori = category_filter()  # the latest assessment's final category, as on the group list
-    diubah_sejak = filters.IsoDateTimeFilter(
+    diubah_sejak = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Diubah sejak (ISO 8601)")
     )
 

@@ -306,3 +306,23 @@ def test_age_is_whole_years():
     from kube_registry.masking import age_years
 
     assert age_years(dt.date(1980, 5, 17), dt.date(2025, 5, 16)) == 44
+
+
+def test_changed_since_takes_any_offset_python_reads_and_answers_400_for_an_impossible_moment(client, world):
+    """Python reads offsets up to ±23:59 that PostgreSQL refuses: found by schemathesis on
+    PostgreSQL, where the refusal also broke every later query of the request's transaction."""
+    token = issue("Perubahan", province="64")
+    far = client.get("/api/kelompok/", {"diubah_sejak": "1785-03-05T17:30:19-21:58"}, **token.header)
+    assert far.status_code == 200 and len(far.json()["results"]) == 2
+    impossible = client.get("/api/kelompok/", {"diubah_sejak": "0001-01-01T00:00:00+23:00"}, **token.header)
+    assert impossible.status_code == 400 and "diubah_sejak" in impossible.json()
+    future = client.get("/api/kelompok/", {"diubah_sejak": "9999-12-31T23:59:59-23:59"}, **token.header)
+    assert future.status_code in (200, 400) and future.status_code < 500
+
+
+@pytest.mark.parametrize("param", ["q", "no_registrasi", "kota", "kelurahan", "kategori"])
+def test_a_nul_byte_in_a_filter_is_a_400_not_a_server_error(client, world, param):
+    """PostgreSQL cannot hold a NUL in a string literal (psycopg2 raises before sending it)."""
+    token = issue("NUL", province="64")
+    response = client.get("/api/kelompok/", {param: "64\x00"}, **token.header)
+    assert response.status_code == 400, response.status_code
