@@ -55,9 +55,7 @@ class KubeApiFilter(filters.FilterSet):
     business_field = filters.ChoiceFilter(label=_("Jenis usaha"), choices=BusinessField.choices)
     status = filters.ChoiceFilter(label=_("Status"), choices=KubeStatus.choices)
     kategori = category_filter()  # the latest assessment's final category, as on the group list
-    diubah_sejak = UtcIsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label=_("Diubah sejak (ISO 8601)")
-    )
+    diubah_sejak = UtcIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte", label=_("Diubah sejak (ISO 8601)"))
 
     def search(self, queryset, name, value):
         return kube_search(queryset, value)
