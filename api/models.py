@@ -7,12 +7,10 @@ shown once, at issue; only its SHA-256 is stored, with a short prefix to tell cl
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from groups.areas import Area, AreaLevel
+from groups.areas import Area, AreaLevel, area_for, level_matches_q
 from groups.models import City
-from groups.regions import province_name
 
 
 class ApiClient(models.Model):
@@ -50,9 +48,7 @@ class ApiClient(models.Model):
         verbose_name_plural = _("klien API")
         constraints = [
             models.CheckConstraint(
-                condition=Q(level=AreaLevel.KOTA, city__isnull=False, province_code="")
-                | Q(level=AreaLevel.PROVINSI, city__isnull=True, province_code__regex=r"^[0-9]{2}$")
-                | Q(level=AreaLevel.NASIONAL, city__isnull=True, province_code=""),
+                condition=level_matches_q(),
                 name="api_client_area_matches_level",
                 violation_error_message=_("Kota wajib untuk tingkat kota, kode provinsi untuk tingkat provinsi."),
             ),
@@ -62,12 +58,8 @@ class ApiClient(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     def as_area(self) -> Area:
-        """The area the client reads (as groups.models.UserArea.as_area)."""
-        if self.level == AreaLevel.KOTA:
-            return Area(AreaLevel.KOTA, self.city.code, self.city.name)
-        if self.level == AreaLevel.PROVINSI:
-            return Area(self.level, self.province_code, f"Provinsi {province_name(self.province_code)}")
-        return Area(self.level, "", "Indonesia")
+        """The area the client reads."""
+        return area_for(self.level, self.city, self.province_code)
 
 
 class ApiCall(models.Model):

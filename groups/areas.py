@@ -55,6 +55,27 @@ class Area:
         return self.level == AreaLevel.KOTA
 
 
+def area_for(level: str, city, province_code: str) -> Area:
+    """The Area a stored (level, city, province code) names: a user's (UserArea) or an API client's."""
+    from .regions import province_name
+
+    if level == AreaLevel.KOTA:
+        return Area(AreaLevel.KOTA, city.code, city.name)
+    if level == AreaLevel.PROVINSI:
+        return Area(level, province_code, f"Provinsi {province_name(province_code)}")
+    return Area(level, "", "Indonesia")
+
+
+def level_matches_q() -> Q:
+    """The check constraint of a stored area: a city for the city level, a province code for
+    the province level, neither for the country."""
+    return (
+        Q(level=AreaLevel.KOTA, city__isnull=False, province_code="")
+        | Q(level=AreaLevel.PROVINSI, city__isnull=True, province_code__regex=r"^[0-9]{2}$")
+        | Q(level=AreaLevel.NASIONAL, city__isnull=True, province_code="")
+    )
+
+
 def home_area() -> Area:
     """The installation's own city: the area of a user the office gave none."""
     return Area(AreaLevel.KOTA, settings.KUBE_CITY_CODE, settings.KUBE_CITY_NAME)

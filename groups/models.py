@@ -14,8 +14,7 @@ from simple_history.models import HistoricalRecords
 from kube_registry.roles import is_facilitator
 from kube_registry.versioning import version_field
 
-from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_of
-from .regions import province_name
+from .areas import KELURAHAN_CITY, KUBE_CITY, Area, AreaLevel, area_for, area_of, level_matches_q
 
 
 class CityQuerySet(models.QuerySet):
@@ -92,6 +91,11 @@ class Kelurahan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def city_code(self) -> str:
+        """Its city's code without a query: Kemendagri's kelurahan codes start with it (64.74.01.1004)."""
+        return self.code[:5]
 
 
 class BusinessField(models.TextChoices):
@@ -393,9 +397,7 @@ class UserArea(models.Model):
         verbose_name_plural = _("wilayah pengguna")
         constraints = [
             models.CheckConstraint(
-                condition=Q(level=AreaLevel.KOTA, city__isnull=False, province_code="")
-                | Q(level=AreaLevel.PROVINSI, city__isnull=True, province_code__regex=r"^[0-9]{2}$")
-                | Q(level=AreaLevel.NASIONAL, city__isnull=True, province_code=""),
+                condition=level_matches_q(),
                 name="user_area_matches_level",
                 violation_error_message=_("Kota wajib untuk tingkat kota, kode provinsi untuk tingkat provinsi."),
             ),
@@ -405,11 +407,7 @@ class UserArea(models.Model):
         return f"{self.user} — {self.as_area().code or self.get_level_display()}"
 
     def as_area(self) -> Area:
-        if self.level == AreaLevel.KOTA:
-            return Area(AreaLevel.KOTA, self.city.code, self.city.name)
-        if self.level == AreaLevel.PROVINSI:
-            return Area(self.level, self.province_code, f"Provinsi {province_name(self.province_code)}")
-        return Area(self.level, "", "Indonesia")
+        return area_for(self.level, self.city, self.province_code)
 
 
 def work_area(user) -> models.QuerySet:

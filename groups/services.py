@@ -125,7 +125,7 @@ def city_code_digits(kelurahan=None) -> str:
     """The registration numbers' prefix: the kelurahan's city (default: the installation's)."""
     if kelurahan is None:
         return settings.KUBE_CITY_CODE.replace(".", "")
-    return kelurahan.code[:5].replace(".", "")
+    return kelurahan.city_code.replace(".", "")
 
 
 def registration_number_next(*, founded_on: dt.date, city_digits: str) -> str:
@@ -160,7 +160,7 @@ def area_check(*, actor, values: dict[str, Any]) -> None:
     area = area_of(actor)
     errors = {}
     kelurahan = values.get("kelurahan")
-    if kelurahan is not None and not area.holds_city(kelurahan.code[:5]):
+    if kelurahan is not None and not area.holds_city(kelurahan.city_code):
         errors["kelurahan"] = _(MSG_OUTSIDE_AREA)
     facilitator = values.get("facilitator")
     users = get_user_model().objects

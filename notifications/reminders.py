@@ -94,7 +94,7 @@ def officers_by_city() -> dict[str, list[int]]:
 
 
 def _city_code(kube: Kube) -> str:
-    return kube.kelurahan.code[:5]  # Kemendagri codes: a kelurahan's starts with its city's
+    return kube.kelurahan.city_code
 
 
 def _has_facilitator(prefix: str = "") -> Q:
@@ -511,7 +511,7 @@ def collect_proposals(day: dt.date) -> list[Reminder]:
                 url=proposal.get_absolute_url(),
                 ref={"proposal": proposal.pk, "submitted_on": submitted_on.isoformat()},
             )
-            for user_id in officers.get(proposal.kelurahan.code[:5], [])
+            for user_id in officers.get(proposal.kelurahan.city_code, [])
         ]
     return reminders
 
